@@ -1,0 +1,239 @@
+{#- The three numbers side by side, in eaches, per family and planning period: sales'
+    forecast (CRM), operations' forecast (ERP, converted from the item's unit of measure)
+    and finance's budget (GL money, converted to units at the family's realized price over
+    the 12 closed periods before the cycle, int_family_prices). Only the latest submission made before the
+    cycle's as-of date counts. Monthly forecasts and fiscal budgets are spread evenly over
+    their days and summed into planning periods; a number that does not cover every day of
+    a period is `partial` there and is not compared. An absent source is `source_absent`. -#}
+with
+
+cycle as (
+
+    select * from {{ ref('int_planning_cycle') }}
+
+),
+
+calendar_days as (
+
+    select * from {{ ref('int_calendar_days') }}
+
+),
+
+periods as (
+
+    select * from {{ ref('int_planning_periods') }}
+
+),
+
+sales as (
+
+    select forecasts.*
+    from {{ ref('int_sales_forecasts_checked') }} as forecasts
+    cross join cycle
+    where forecasts.quarantine_rule is null and forecasts.submitted_at < cycle.as_of_date
+    qualify row_number() over (
+            partition by forecasts.crm_product_code, forecasts.period_start
+            order by forecasts.submitted_at desc
+        ) = 1
+
+),
+
+operations as (
+
+    select forecasts.*
+    from {{ ref('int_ops_forecasts_checked') }} as forecasts
+    cross join cycle
+    where forecasts.quarantine_rule is null and forecasts.submitted_at < cycle.as_of_date
+    qualify row_number() over (
+            partition by forecasts.erp_item, forecasts.period_start
+            order by forecasts.submitted_at desc
+        ) = 1
+
+),
+
+budgets as (
+
+    select * from {{ ref('int_budgets_checked') }}
+    where quarantine_rule is null
+
+),
+
+families as (
+
+    select distinct master_family
+    from {{ ref('int_skus_mapped_to_master') }}
+    where source_system = 'erp'
+
+),
+
+family_prices as (
+
+    select * from {{ ref('int_family_prices') }}
+
+),
+
+monthly_days as (
+
+    select
+        'sales' as number_source,
+        sales.master_family,
+        calendar_days.period_id,
+        calendar_days.calendar_date,
+        sales.quantity_eaches / (date_diff('day', sales.period_start, last_day(sales.period_start)) + 1) as units
+
+    from sales
+    inner join calendar_days
+        on calendar_days.calendar_date between sales.period_start and last_day(sales.period_start)
+
+    union all
+
+    select
+        'operations',
+        operations.master_family,
+        calendar_days.period_id,
+        calendar_days.calendar_date,
+        operations.quantity_eaches / (date_diff('day', operations.period_start, last_day(operations.period_start)) + 1)
+
+    from operations
+    inner join calendar_days
+        on calendar_days.calendar_date between operations.period_start and last_day(operations.period_start)
+
+),
+
+fiscal_period_days as (
+
+    select
+        fiscal_year,
+        fiscal_period,
+        count(*) as n_days
+
+    from calendar_days
+    group by fiscal_year, fiscal_period
+
+),
+
+budget_days as (
+
+    select
+        'finance' as number_source,
+        budgets.master_family,
+        calendar_days.period_id,
+        calendar_days.calendar_date,
+        budgets.revenue / fiscal_period_days.n_days / family_prices.family_price as units,
+        budgets.revenue / fiscal_period_days.n_days as revenue
+
+    from budgets
+    inner join fiscal_period_days
+        on budgets.fiscal_year = fiscal_period_days.fiscal_year
+            and budgets.fiscal_period = fiscal_period_days.fiscal_period
+    inner join calendar_days
+        on budgets.fiscal_year = calendar_days.fiscal_year
+            and budgets.fiscal_period = calendar_days.fiscal_period
+    left join family_prices on budgets.master_family = family_prices.master_family
+
+),
+
+all_days as (
+
+    select
+        number_source,
+        master_family,
+        period_id,
+        calendar_date,
+        units,
+        null as revenue
+    from monthly_days
+    union all
+    select * from budget_days
+
+),
+
+per_period as (
+
+    select
+        number_source,
+        master_family,
+        period_id,
+        sum(units) as units,
+        sum(revenue) as revenue,
+        count(distinct calendar_date) as days_covered
+
+    from all_days
+    group by number_source, master_family, period_id
+
+),
+
+sources_present as (
+
+    select
+        count(*) filter (where source_system = 'crm' and entity = 'sales_forecast' and status = 'present') > 0 as has_sales,
+        count(*) filter (where source_system = 'erp' and entity = 'ops_forecast' and status = 'present') > 0 as has_operations,
+        count(*) filter (where source_system = 'gl' and entity = 'budget' and status = 'present') > 0 as has_finance
+
+    from {{ source('landing', 'files') }}
+
+),
+
+grid as (
+
+    select distinct
+        per_period.master_family,
+        per_period.period_id
+
+    from per_period
+    inner join families on per_period.master_family = families.master_family
+
+),
+
+side_by_side as (
+
+    select
+        grid.master_family,
+        grid.period_id,
+        periods.period_start,
+        periods.period_end,
+        cast(sales.units as double) as sales_units,
+        cast(operations.units as double) as operations_units,
+        cast(finance.units as double) as finance_units,
+        cast(finance.revenue as double) as finance_revenue,
+        cast(family_prices.family_price as double) as family_price,
+        case
+            when not sources_present.has_sales then 'source_absent'
+            when sales.days_covered = periods.n_days then 'covered'
+            when sales.days_covered > 0 then 'partial'
+            else 'missing'
+        end as sales_status,
+        case
+            when not sources_present.has_operations then 'source_absent'
+            when operations.days_covered = periods.n_days then 'covered'
+            when operations.days_covered > 0 then 'partial'
+            else 'missing'
+        end as operations_status,
+        case
+            when not sources_present.has_finance then 'source_absent'
+            when family_prices.family_price is null then 'no_price_to_convert'
+            when finance.days_covered = periods.n_days then 'covered'
+            when finance.days_covered > 0 then 'partial'
+            else 'missing'
+        end as finance_status
+
+    from grid
+    cross join sources_present
+    inner join periods on grid.period_id = periods.period_id
+    left join per_period as sales
+        on sales.number_source = 'sales'
+            and grid.master_family = sales.master_family
+            and grid.period_id = sales.period_id
+    left join per_period as operations
+        on operations.number_source = 'operations'
+            and grid.master_family = operations.master_family
+            and grid.period_id = operations.period_id
+    left join per_period as finance
+        on finance.number_source = 'finance'
+            and grid.master_family = finance.master_family
+            and grid.period_id = finance.period_id
+    left join family_prices on grid.master_family = family_prices.master_family
+
+)
+
+select * from side_by_side

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Set up and run every check: sqlfluff lint, dbt build with all tests on the demo
+# company, and pytest (which also builds the clean, broken and car-parts variants).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+source .venv/bin/activate
+
+export SOP_LANDING_DIR="${SOP_LANDING_DIR:-data/demo/landing}"
+export SOP_DUCKDB_PATH="${SOP_DUCKDB_PATH:-build/sop.duckdb}"
+mkdir -p build
+
+echo "== sqlfluff lint"
+sqlfluff lint models tests/generic analyses
+
+echo "== demo company + dbt build (all tests)"
+python -m sop_analytics.demo --seed 42 --out data/demo
+dbt build --profiles-dir . --project-dir .
+dbt docs generate --profiles-dir . --project-dir . > /dev/null
+
+echo "== pytest"
+python -m pytest

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Set up and run the demo end to end: generate the demo company's landing folder, build
+# every model and test with dbt, and generate the dbt docs (the data dictionary).
+#   bash scripts/demo.sh            # demo company, seed 42
+#   SEED=7 bash scripts/demo.sh     # another demo company
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+source .venv/bin/activate
+
+seed="${SEED:-42}"
+export SOP_LANDING_DIR="${SOP_LANDING_DIR:-data/demo/landing}"
+export SOP_DUCKDB_PATH="${SOP_DUCKDB_PATH:-build/sop.duckdb}"
+mkdir -p build
+
+echo "== generating the demo company (seed $seed) into data/demo"
+python -m sop_analytics.demo --seed "$seed" --out data/demo
+
+echo "== dbt build"
+dbt build --profiles-dir . --project-dir .
+
+echo "== dbt docs generate"
+dbt docs generate --profiles-dir . --project-dir . > /dev/null
+
+echo "== summary"
+python -m sop_analytics.summary --database "$SOP_DUCKDB_PATH"
+echo
+echo "Database: $SOP_DUCKDB_PATH   Docs: dbt docs serve --profiles-dir .   (or open target/index.html)"

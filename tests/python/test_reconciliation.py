@@ -1,0 +1,134 @@
+"""Truth is planted, then found: every problem the demo generator planted (manifest.json)
+shows up in marts.fct_reconciliation_variances with the right cause, nothing is left
+unexplained, and the clean variant (same company, nothing planted) has no variance."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.dbt
+
+
+def plants(manifest: dict, kind: str) -> list[dict]:
+    found = [p for p in manifest["plants"] if p["type"] == kind]
+    assert found, f"the manifest has no {kind} plant"
+    return found
+
+
+def variances(run, where: str = "true") -> list[dict]:
+    cols = ["comparison", "subject_type", "subject", "period_id", "cause", "difference_units", "difference_value",
+            "explained_share"]
+    rows = run.query(f"select {', '.join(cols)} from marts.fct_reconciliation_variances where {where}")
+    return [dict(zip(cols, r)) for r in rows]
+
+
+def test_unmapped_codes_are_found(planted_build):
+    run, manifest = planted_build
+    for plant in plants(manifest, "unmapped_code"):
+        for code in plant["codes"]:
+            rows = variances(run, f"subject = 'crm:{code['crm_product_code']}'")
+            assert {r["period_id"] for r in rows} == set(code["periods"])
+            assert {r["cause"] for r in rows} == {"unmapped_code"}
+            assert sum(r["difference_units"] for r in rows) == pytest.approx(-code["units_eaches"])
+            # the real SKU behind the code: ERP shipped what CRM could not place
+            for row in variances(run, f"comparison = 'crm_orders_vs_erp_shipments' and subject = '{code['master_sku']}'"
+                                      f" and period_id in ({', '.join(repr(p) for p in code['periods'])})"):
+                assert row["cause"] == "unmapped_code"
+
+
+def test_duplicate_shipment_lines_are_found(planted_build):
+    run, manifest = planted_build
+    for plant in plants(manifest, "duplicate_shipment_line"):
+        for line in plant["lines"]:
+            rows = variances(run, f"comparison = 'crm_orders_vs_erp_shipments' and subject = '{line['master_sku']}' "
+                                  f"and period_id = '{line['period']}'")
+            assert [r["cause"] for r in rows] == ["duplicate"], line
+
+
+def test_uom_mixup_is_found(planted_build):
+    run, manifest = planted_build
+    for plant in plants(manifest, "uom_mixup"):
+        [row] = variances(run, f"comparison = 'crm_orders_vs_erp_shipments' and subject = '{plant['master_sku']}' "
+                               f"and period_id = '{plant['period']}'")
+        assert row["cause"] == "units_of_measure"
+        assert row["difference_units"] == pytest.approx(plant["units_eaches"])
+        gl = variances(run, f"comparison = 'erp_shipments_vs_gl_revenue' and subject = '{plant['family']}' "
+                            f"and period_id = '{plant['period']}'")
+        assert [r["cause"] for r in gl] in ([], ["units_of_measure"])
+
+
+def test_missing_gl_posting_is_found(planted_build):
+    run, manifest = planted_build
+    for plant in plants(manifest, "missing_gl_posting"):
+        [row] = variances(run, f"comparison = 'erp_shipments_vs_gl_revenue' and subject = '{plant['family']}' "
+                               f"and period_id = '{plant['period']}'")
+        assert row["cause"] == "missing_posting"
+        assert row["difference_value"] == pytest.approx(-plant["value_usd"], abs=1.0)
+
+
+def test_gl_cutoff_is_found(planted_build):
+    run, manifest = planted_build
+    for plant in plants(manifest, "gl_cutoff"):
+        rows = variances(run, f"comparison = 'erp_shipments_vs_gl_revenue' and subject = '{plant['family']}' "
+                              f"and period_id in ('{plant['from_period']}', '{plant['to_period']}')")
+        by_period = {r["period_id"]: r for r in rows}
+        assert set(by_period) == {plant["from_period"], plant["to_period"]}
+        assert {r["cause"] for r in rows} == {"cut_off_timing"}
+        assert by_period[plant["from_period"]]["difference_value"] == pytest.approx(-plant["value_usd"], abs=1.0)
+        assert by_period[plant["to_period"]]["difference_value"] == pytest.approx(plant["value_usd"], abs=1.0)
+
+
+def test_supplier_delay_is_found_as_late_shipments(planted_build):
+    run, manifest = planted_build
+    [plant] = plants(manifest, "supplier_delay")
+    timing = variances(run, "cause = 'shipment_timing'")
+    assert timing, "no late shipments found"
+    assert {r["subject"] for r in timing} <= set(plant["master_skus"])
+    assert {r["period_id"] for r in timing} & set(plant["periods"])
+
+
+def test_level_shift_shows_as_the_three_numbers_disagreeing(planted_build):
+    run, manifest = planted_build
+    [plant] = plants(manifest, "level_shift")
+    rows = variances(run, "comparison = 'three_numbers'")
+    assert rows, "the three numbers never disagree"
+    assert {r["subject"] for r in rows} == {plant["family"]}
+    assert {r["cause"] for r in rows} == {"forecast_disagreement"}
+    assert min(r["period_id"] for r in rows) >= plant["start_period"]
+
+
+def test_customer_mix_shift_is_not_a_data_error(planted_build):
+    run, manifest = planted_build
+    [plant] = plants(manifest, "customer_mix_shift")
+    skus = ", ".join(repr(s) for s in plant["master_skus"])
+    assert variances(run, f"comparison = 'crm_orders_vs_erp_shipments' and subject in ({skus}) "
+                          "and cause not in ('duplicate', 'units_of_measure', 'unmapped_code', 'shipment_timing')") == []
+
+
+def test_nothing_is_left_unexplained(planted_build):
+    run, _ = planted_build
+    assert variances(run, "cause = 'unexplained'") == []
+
+
+def test_every_variance_traces_to_a_plant(planted_build):
+    run, manifest = planted_build
+    planted_periods = {p for plant in manifest["plants"] for p in plant.get("periods", [])}
+    planted_periods |= {p for plant in manifest["plants"] if plant["type"] == "level_shift"
+                        for p in [plant["start_period"]]}
+    for row in variances(run, "comparison != 'three_numbers'"):
+        assert row["period_id"] in planted_periods or row["cause"] == "shipment_timing", row
+
+
+def test_clean_variant_has_no_variance(clean_build):
+    assert clean_build.query("select count(*) from marts.fct_reconciliation_variances") == [(0,)]
+    assert clean_build.query("select count(*) from marts.fct_landing_quarantine") == [(0,)]
+
+
+@pytest.mark.parametrize("build", ["planted_build", "clean_build"])
+def test_rows_landed_equal_used_plus_quarantined(build, request):
+    run = request.getfixturevalue(build)
+    run = run[0] if isinstance(run, tuple) else run
+    rows = run.query("select source_system, entity, rows_landed, rows_used, rows_quarantined, is_balanced "
+                     "from marts.rpt_landing_row_accounting")
+    assert len(rows) == 19
+    assert [r for r in rows if not r[5]] == []
