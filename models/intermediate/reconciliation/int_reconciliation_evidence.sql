@@ -199,8 +199,8 @@ evidence as (
         subject,
         period_id,
         cause,
-        cast(evidence_units as double) as evidence_units,
-        cast(null as double) as evidence_value,
+        cast(evidence_units as decimal(38, 6)) as evidence_units,
+        cast(null as decimal(38, 6)) as evidence_value,
         source_entity,
         landing_row,
         detail
@@ -215,7 +215,7 @@ evidence as (
         period_id,
         cause,
         null,
-        cast(evidence_value as double),
+        cast(evidence_value as decimal(38, 6)),
         source_entity,
         landing_row,
         detail

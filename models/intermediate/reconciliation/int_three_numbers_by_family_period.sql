@@ -79,7 +79,7 @@ monthly_days as (
         sales.master_family,
         calendar_days.period_id,
         calendar_days.calendar_date,
-        sales.quantity_eaches / (date_diff('day', sales.period_start, last_day(sales.period_start)) + 1) as units
+        cast(sales.quantity_eaches / (date_diff('day', sales.period_start, last_day(sales.period_start)) + 1) as decimal(38, 10)) as units
 
     from sales
     inner join calendar_days
@@ -92,7 +92,7 @@ monthly_days as (
         operations.master_family,
         calendar_days.period_id,
         calendar_days.calendar_date,
-        operations.quantity_eaches / (date_diff('day', operations.period_start, last_day(operations.period_start)) + 1)
+        cast(operations.quantity_eaches / (date_diff('day', operations.period_start, last_day(operations.period_start)) + 1) as decimal(38, 10))
 
     from operations
     inner join calendar_days
@@ -119,8 +119,8 @@ budget_days as (
         budgets.master_family,
         calendar_days.period_id,
         calendar_days.calendar_date,
-        budgets.revenue / fiscal_period_days.n_days / family_prices.family_price as units,
-        budgets.revenue / fiscal_period_days.n_days as revenue
+        cast(budgets.revenue / fiscal_period_days.n_days / family_prices.family_price as decimal(38, 10)) as units,
+        cast(budgets.revenue / fiscal_period_days.n_days as decimal(38, 10)) as revenue
 
     from budgets
     inner join fiscal_period_days

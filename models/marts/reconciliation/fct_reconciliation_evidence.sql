@@ -22,8 +22,8 @@ joined as (
         evidence.subject,
         evidence.period_id,
         evidence.cause,
-        round(evidence.evidence_units, 4) as evidence_units,
-        round(evidence.evidence_value, 2) as evidence_value,
+        cast(round(evidence.evidence_units, 4) as double) as evidence_units,
+        cast(round(evidence.evidence_value, 2) as double) as evidence_value,
         evidence.source_entity,
         evidence.landing_row,
         evidence.detail

@@ -134,7 +134,7 @@ sized as (
         round(right_value, 4) as right_value,
         round(difference, 4) as difference,
         round(100.0 * difference / nullif(greatest(abs(left_value), abs(right_value)), 0), 2) as difference_pct,
-        round(case measure when 'units' then difference else difference / unit_price end, 4) as difference_units,
+        cast(round(case measure when 'units' then difference else difference / unit_price end, 4) as double) as difference_units,
         round(case measure when 'money' then difference else difference * unit_price end, 2) as difference_value,
         tolerance_abs,
         tolerance_pct,

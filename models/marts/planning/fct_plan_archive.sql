@@ -1,0 +1,23 @@
+{#- Every cycle's published statistical baseline, kept: incremental, keyed by cycle, and a
+    cycle already archived is never rewritten (a re-run of the same cycle adds nothing), so
+    accuracy can later be measured on what was actually published. `dbt build
+    --full-refresh` starts the archive afresh. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
+
+with
+
+forecasts as (
+
+    select * from {{ ref('fct_demand_forecast') }}
+
+)
+
+select *
+from forecasts
+{% if is_incremental() %}
+    where cycle not in (select distinct archived.cycle from {{ this }} as archived)
+{% endif %}

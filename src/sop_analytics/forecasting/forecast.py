@@ -1,0 +1,191 @@
+"""Fit the selected method per family segment and forecast with 80 % and 95 % intervals.
+
+Intervals: statsforecast's native intervals where the model has them (AutoETS, AutoTheta,
+MSTL, Naive, SeasonalNaive, HistoricAverage, ZeroModel); conformal intervals
+(``ConformalIntervals(h=horizon, n_windows=4)``, passed as ``prediction_intervals=``; statsforecast uses ``min(4, (n - 1) // horizon)`` windows per series) for
+the intermittent methods and WindowAverage, which have none. Conformal calibration needs
+``2 * horizon + 1`` periods; on shorter series the intervals are the empirical quantiles of
+the series' own per-period demand (10/90 % and 2.5/97.5 %), the honest fallback for a
+handful of observations. An Ensemble takes the median of its members' point forecasts and
+of each interval bound.
+
+Every output is clipped at zero and ordered ``lo_95 <= lo_80 <= forecast <= hi_80 <= hi_95``.
+Deterministic: inputs are sorted and no model draws random numbers.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from statsforecast import StatsForecast
+from statsforecast.models import Naive
+from statsforecast.utils import ConformalIntervals
+
+from sop_analytics.forecasting.candidates import (
+    CONFORMAL_ONLY,
+    ENSEMBLE,
+    NONSEASONAL_SUFFIX,
+    effective_method,
+    make_model,
+)
+
+__all__ = ["FORECAST_SCHEMA", "forecast_selected", "order_and_clip"]
+
+FORECAST_SCHEMA: dict[str, str] = {
+    "unique_id": "object",
+    "ds": "int64",
+    "forecast": "float64",
+    "lo_80": "float64",
+    "hi_80": "float64",
+    "lo_95": "float64",
+    "hi_95": "float64",
+    "method": "object",
+}
+_VALUES = ["forecast", "lo_80", "hi_80", "lo_95", "hi_95"]
+
+
+def empty_forecast() -> pd.DataFrame:
+    """An empty forecast frame with the columns and dtypes of ``FORECAST_SCHEMA``."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in FORECAST_SCHEMA.items()})
+
+
+def order_and_clip(fc: pd.DataFrame) -> pd.DataFrame:
+    """Clip at zero and enforce ``lo_95 <= lo_80 <= forecast <= hi_80 <= hi_95``."""
+    out = fc.copy()
+    f = np.clip(out["forecast"].to_numpy(dtype=float), 0, None)
+    lo80 = np.clip(np.minimum(out["lo_80"].to_numpy(dtype=float), f), 0, None)
+    lo95 = np.clip(np.minimum(out["lo_95"].to_numpy(dtype=float), lo80), 0, None)
+    hi80 = np.maximum(out["hi_80"].to_numpy(dtype=float), f)
+    hi95 = np.maximum(out["hi_95"].to_numpy(dtype=float), hi80)
+    out["forecast"], out["lo_80"], out["lo_95"], out["hi_80"], out["hi_95"] = f, lo80, lo95, hi80, hi95
+    return out
+
+
+def _future_promo_share(panel: pd.DataFrame, horizon: int, season_length: int) -> pd.DataFrame:
+    """Future promo share = the share one season earlier (0 when unknown).
+
+    A placeholder until a promotion plan feeds the forecast: it assumes last year's
+    promotions repeat.
+    """
+    last = panel.groupby("unique_id")["ds"].max()
+    rows = pd.DataFrame({
+        "unique_id": np.repeat(last.index.to_numpy(), horizon),
+        "ds": (last.to_numpy()[:, None] + np.arange(1, horizon + 1)).ravel(),
+    })
+    rows["lag_ds"] = rows["ds"] - season_length
+    while (rows["lag_ds"] > rows["unique_id"].map(last)).any():  # horizon > season
+        over = rows["lag_ds"] > rows["unique_id"].map(last)
+        rows.loc[over, "lag_ds"] -= season_length
+    share = panel[["unique_id", "ds", "promo_share"]].rename(columns={"ds": "lag_ds"})
+    rows = rows.merge(share, on=["unique_id", "lag_ds"], how="left")
+    rows["promo_share"] = rows["promo_share"].fillna(0.0)
+    return rows[["unique_id", "ds", "promo_share"]]
+
+
+def _fit_group(
+    df: pd.DataFrame, method: str, horizon: int, season_length: int, levels: Sequence[int],
+    n_jobs: int,
+) -> pd.DataFrame:
+    """Forecast one group of series with one effective method; returns the value columns."""
+    base = method.removesuffix(NONSEASONAL_SUFFIX)
+    n_obs = df.groupby("unique_id").size()
+    conformal = base in CONFORMAL_ONLY
+    parts = []
+    # conformal intervals need 2 * horizon + 1 points; shorter series get none here
+    long_ids = n_obs.index[n_obs >= 2 * horizon + 1] if conformal else n_obs.index
+    short_ids = n_obs.index.difference(long_ids)
+    for ids, with_level in ((long_ids, True), (short_ids, False)):
+        if len(ids) == 0:
+            continue
+        sub = df[df["unique_id"].isin(ids)]
+        pi = ConformalIntervals(h=horizon, n_windows=4) if conformal and with_level else None
+        model = make_model(method, season_length=season_length, prediction_intervals=pi)
+        uses_exog = getattr(model, "uses_exog", False)
+        cols = ["unique_id", "ds", "y"] + (["promo_share"] if uses_exog else [])
+        x_df = _future_promo_share(sub, horizon, season_length) if uses_exog else None
+        sf = StatsForecast(models=[model], freq=1, n_jobs=n_jobs, fallback_model=Naive())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = sf.forecast(df=sub[cols], h=horizon, X_df=x_df,
+                              level=list(levels) if with_level else None)
+        res = res.reset_index(drop=True) if "unique_id" in res.columns else res.reset_index()
+        out = pd.DataFrame({"unique_id": res["unique_id"], "ds": res["ds"], "forecast": res[method]})
+        for lv in (80, 95):
+            out[f"lo_{lv}"] = res.get(f"{method}-lo-{lv}", np.nan)
+            out[f"hi_{lv}"] = res.get(f"{method}-hi-{lv}", np.nan)
+        parts.append(out)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _empirical_intervals(panel: pd.DataFrame) -> pd.DataFrame:
+    """Per-series quantiles of the observed per-period demand (10, 90, 2.5, 97.5 %)."""
+    q = panel.groupby("unique_id")["y"].quantile([0.10, 0.90, 0.025, 0.975]).unstack()
+    q.columns = ["lo_80", "hi_80", "lo_95", "hi_95"]
+    return q.reset_index()
+
+
+def forecast_selected(
+    panel: pd.DataFrame,
+    selection: pd.DataFrame,
+    *,
+    horizon: int = 12,
+    season_length: int = 12,
+    levels: Sequence[int] = (80, 95),
+    n_jobs: int = 1,
+) -> pd.DataFrame:
+    """Forecast every series of ``panel`` with its family segment's selected method.
+
+    ``panel``: ``unique_id, family, segment, ds, y`` (+ ``promo_share`` for PromoLift);
+    ``selection``: the table of :func:`selection.select_methods` (rows with
+    ``is_selected``). Series whose family segment has no selected row get Naive. Seasonal
+    methods fall back to their non-seasonal form on series shorter than two seasons
+    (:func:`candidates.effective_method`); ``method`` reports what was actually fitted.
+    Returns ``FORECAST_SCHEMA`` columns, ``horizon`` rows per series, sorted.
+    """
+    if panel.empty:
+        return empty_forecast()
+    panel = panel.sort_values(["unique_id", "ds"], kind="mergesort").reset_index(drop=True)
+    if "promo_share" not in panel.columns:
+        panel = panel.assign(promo_share=0.0)
+    chosen = selection.loc[selection["is_selected"], ["family", "segment", "candidate", "members"]]
+    series = panel.groupby("unique_id", sort=True).agg(
+        family=("family", "first"), segment=("segment", "first"), n_obs=("y", "size")
+    ).reset_index()
+    series = series.merge(chosen, on=["family", "segment"], how="left")
+    series["candidate"] = series["candidate"].fillna("Naive")
+    series["members"] = series["members"].fillna("")
+
+    jobs = []  # (unique_id, effective method, label)
+    for r in series.itertuples(index=False):
+        if r.candidate == ENSEMBLE:
+            members = [effective_method(m, r.n_obs, season_length) for m in r.members.split("|")]
+            label = f"{ENSEMBLE}({'+'.join(members)})"
+            jobs.extend((r.unique_id, m, label) for m in members)
+        else:
+            m = effective_method(r.candidate, r.n_obs, season_length)
+            jobs.append((r.unique_id, m, m))
+    jobs_df = pd.DataFrame(jobs, columns=["unique_id", "fit_method", "method"])
+
+    parts = []
+    for method, grp in jobs_df.groupby("fit_method", sort=True):
+        sub = panel[panel["unique_id"].isin(grp["unique_id"])]
+        fc = _fit_group(sub, method, horizon, season_length, levels, n_jobs)
+        fc["fit_method"] = method
+        parts.append(fc)
+    fc = pd.concat(parts, ignore_index=True).merge(jobs_df, on=["unique_id", "fit_method"])
+    # ensembles: median over members of each value column (single models: identity)
+    fc = fc.groupby(["unique_id", "ds", "method"], sort=True)[_VALUES].median().reset_index()
+
+    missing = fc[["lo_80", "hi_80", "lo_95", "hi_95"]].isna().any(axis=1)
+    if missing.any():
+        emp = _empirical_intervals(panel[panel["unique_id"].isin(fc.loc[missing, "unique_id"])])
+        filled = fc.loc[missing, ["unique_id"]].merge(emp, on="unique_id", how="left")
+        for c in ["lo_80", "hi_80", "lo_95", "hi_95"]:
+            fc.loc[missing, c] = fc.loc[missing, c].fillna(pd.Series(filled[c].to_numpy(), index=fc.index[missing]))
+    fc["forecast"] = fc["forecast"].fillna(0.0)
+    fc = order_and_clip(fc)
+    fc = fc[list(FORECAST_SCHEMA)].astype(FORECAST_SCHEMA)
+    return fc.sort_values(["unique_id", "ds"], kind="mergesort").reset_index(drop=True)

@@ -1,0 +1,171 @@
+"""Week-1 forecasting pipeline: classify, select per family segment, forecast.
+
+Input is exactly what the dbt model passes (``int_demand_history_by_sku_period``):
+``master_sku, master_family, period_seq, demand_units, promo_units``, dense and zero-filled
+from each SKU's first demand period to the last closed period. Periods are fiscal 4-4-5
+periods, so time is the integer ``period_seq`` with ``freq=1``, never a date. No dbt here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pandas as pd
+
+from sop_analytics.forecasting.candidates import top_down_split
+from sop_analytics.forecasting.classification import CLASSIFICATION_SCHEMA, classify_demand
+from sop_analytics.forecasting.forecast import FORECAST_SCHEMA, empty_forecast, forecast_selected
+from sop_analytics.forecasting.selection import SELECTION_SCHEMA, select_methods
+
+__all__ = ["HISTORY_COLUMNS", "promo_families", "run_forecasting", "to_panel"]
+
+HISTORY_COLUMNS: tuple[str, ...] = (
+    "master_sku", "master_family", "period_seq", "demand_units", "promo_units",
+)
+PIPELINE_CLASSIFICATION_SCHEMA: dict[str, str] = {"family": "object", **CLASSIFICATION_SCHEMA}
+
+
+def to_panel(history: pd.DataFrame) -> pd.DataFrame:
+    """dbt history -> tidy panel ``unique_id, family, ds, y, promo_units, promo_share``.
+
+    ``promo_share = promo_units / demand_units`` clipped to [0, 1] (0 when no demand).
+    Sorted by ``unique_id, ds``.
+    """
+    missing = [c for c in HISTORY_COLUMNS if c not in history.columns]
+    if missing:
+        raise ValueError(f"history is missing columns {missing}")
+    y = history["demand_units"].astype(float).fillna(0.0).to_numpy()
+    promo = history["promo_units"].astype(float).fillna(0.0).to_numpy()
+    panel = pd.DataFrame({
+        "unique_id": history["master_sku"].astype(str).to_numpy(dtype=object),
+        "family": history["master_family"].astype(str).to_numpy(dtype=object),
+        "ds": history["period_seq"].astype("int64").to_numpy(),
+        "y": y,
+        "promo_units": promo,
+        "promo_share": np.clip(np.divide(promo, y, out=np.zeros_like(y), where=y > 0), 0.0, 1.0),
+    })
+    return panel.sort_values(["unique_id", "ds"], kind="mergesort").reset_index(drop=True)
+
+
+def promo_families(panel: pd.DataFrame, threshold: float) -> list[str]:
+    """Families whose promoted units are at least ``threshold`` of their demand units."""
+    totals = panel.groupby("family")[["promo_units", "y"]].sum()
+    share = totals["promo_units"] / totals["y"].where(totals["y"] > 0)
+    return sorted(share.index[share >= threshold])
+
+
+def run_forecasting(
+    history: pd.DataFrame,
+    horizon: int,
+    n_windows: int,
+    pins: pd.DataFrame | None,
+    season_length: int = 12,
+    n_jobs: int = 1,
+    *,
+    long_tail_families: Sequence[str] = (),
+    promo_share_threshold: float = 0.10,
+    max_backtest_series: int | None = None,
+    seed: int = 0,
+    refit: bool = False,
+) -> dict[str, pd.DataFrame]:
+    """Classify every SKU, select a method per family segment, forecast ``horizon`` periods.
+
+    Families in ``long_tail_families`` are forecast as one aggregated series and split to
+    SKUs by their share of the last ``season_length`` periods (``TopDown(<method>)``).
+    Families whose promoted units reach ``promo_share_threshold`` of demand get the
+    PromoLift candidate. ``max_backtest_series`` caps the SKUs backtested per family
+    segment (seeded sample, ``seed``). ``pins``: ``family, method, reason`` (+ ``segment``).
+    ``n_jobs > 1`` runs chunks of families in that many processes; the result is identical
+    to ``n_jobs=1`` (families are independent and the output is sorted).
+
+    Returns ``{"classification", "selection", "forecast"}``: classification per SKU
+    (``family`` + ``CLASSIFICATION_SCHEMA``), the selection table (``SELECTION_SCHEMA``)
+    and the forecast (``FORECAST_SCHEMA``, ``unique_id`` = master_sku, ``ds`` = period_seq).
+    """
+    if history.empty:
+        return {
+            "classification": pd.DataFrame({c: pd.Series(dtype=t) for c, t in PIPELINE_CLASSIFICATION_SCHEMA.items()}),
+            "selection": pd.DataFrame({c: pd.Series(dtype=t) for c, t in SELECTION_SCHEMA.items()}),
+            "forecast": empty_forecast(),
+        }
+    panel = to_panel(history)
+    last_ds = int(panel["ds"].max())
+    classification = classify_demand(panel, last_ds=last_ds)
+    families = panel[["unique_id", "family"]].drop_duplicates("unique_id")
+    classification = families.merge(classification, on="unique_id", how="right")[
+        list(PIPELINE_CLASSIFICATION_SCHEMA)
+    ].astype(PIPELINE_CLASSIFICATION_SCHEMA)
+    panel = panel.merge(classification[["unique_id", "segment"]], on="unique_id", how="left")
+    common = dict(horizon=horizon, n_windows=n_windows, season_length=season_length,
+                  promo_families=promo_families(panel, promo_share_threshold),
+                  max_series_per_segment=max_backtest_series, seed=seed, refit=refit)
+    chunks = _family_chunks(panel, n_jobs)
+    if len(chunks) <= 1:
+        parts = [_select_and_forecast(panel, pins, tuple(long_tail_families), last_ds, common)]
+    else:
+        # families are independent: one process per chunk of families, each on one core
+        # (statsforecast's own n_jobs starts a process pool per call, too costly here)
+        with ProcessPoolExecutor(max_workers=len(chunks)) as pool:
+            futures = [
+                pool.submit(_select_and_forecast, panel[panel["family"].isin(c)], pins,
+                            tuple(long_tail_families), last_ds, common)
+                for c in chunks
+            ]
+            parts = [f.result() for f in futures]
+    selection = pd.concat([p[0] for p in parts], ignore_index=True).astype(SELECTION_SCHEMA)
+    forecast = pd.concat([p[1] for p in parts], ignore_index=True).astype(FORECAST_SCHEMA)
+    forecast = forecast.sort_values(["unique_id", "ds"], kind="mergesort").reset_index(drop=True)
+    selection = selection.sort_values(["family", "segment", "rank", "candidate"], kind="mergesort")
+    return {
+        "classification": classification.reset_index(drop=True),
+        "selection": selection.reset_index(drop=True),
+        "forecast": forecast,
+    }
+
+
+def _family_chunks(panel: pd.DataFrame, n_jobs: int) -> list[list[str]]:
+    """Split families into ``n_jobs`` groups of similar SKU counts (greedy, deterministic)."""
+    sizes = panel.groupby("family")["unique_id"].nunique().sort_index()
+    sizes = sizes.sort_values(ascending=False, kind="mergesort")
+    n = max(1, min(int(n_jobs), len(sizes)))
+    chunks: list[list[str]] = [[] for _ in range(n)]
+    load = [0] * n
+    for family, size in sizes.items():
+        i = load.index(min(load))
+        chunks[i].append(family)
+        load[i] += int(size)
+    return [c for c in chunks if c]
+
+
+def _select_and_forecast(
+    panel: pd.DataFrame, pins: pd.DataFrame | None, long_tail: tuple[str, ...], last_ds: int,
+    common: dict,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Selection and forecast for a set of families (SKU level, then long-tail families)."""
+    sku_panel = panel[~panel["family"].isin(long_tail)]
+    selection, _ = select_methods(sku_panel, pins=pins, **common)
+    forecast = forecast_selected(sku_panel, selection, horizon=common["horizon"],
+                                 season_length=common["season_length"])
+    lt_panel = panel[panel["family"].isin(long_tail)]
+    if lt_panel.empty:
+        return selection, forecast
+    agg = lt_panel.groupby(["family", "ds"], sort=True)[["y", "promo_units"]].sum().reset_index()
+    agg["unique_id"] = agg["family"]
+    agg["promo_share"] = np.clip(
+        np.divide(agg["promo_units"], agg["y"], out=np.zeros(len(agg)), where=agg["y"] > 0), 0, 1)
+    agg_class = classify_demand(agg, last_ds=last_ds)
+    agg = agg.merge(agg_class[["unique_id", "segment"]], on="unique_id")
+    lt_selection, _ = select_methods(agg, pins=pins, forecast_level="family", **common)
+    lt_family_fc = forecast_selected(agg, lt_selection, horizon=common["horizon"],
+                                     season_length=common["season_length"])
+    lt_family_fc = lt_family_fc.rename(columns={"unique_id": "family"})
+    split = top_down_split(lt_family_fc, lt_panel, share_periods=common["season_length"])
+    families = lt_panel[["unique_id", "family"]].drop_duplicates("unique_id")
+    split = split.merge(families, on="unique_id").merge(
+        lt_family_fc[["family", "ds", "method"]], on=["family", "ds"])
+    split["method"] = "TopDown(" + split["method"] + ")"
+    selection = pd.concat([selection, lt_selection], ignore_index=True).astype(SELECTION_SCHEMA)
+    forecast = pd.concat([forecast, split[list(FORECAST_SCHEMA)]], ignore_index=True)
+    return selection, forecast.astype(FORECAST_SCHEMA)

@@ -1,0 +1,81 @@
+"""Week 1 inside the dbt build of the demo: the SQL classification agrees with the pandas
+reference, families with different demand get different methods and the selection table
+says why, the forecast covers the horizon with ordered non-negative intervals, and the plan
+archive keeps a cycle once."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from sop_analytics.forecasting.classification import classify_demand
+
+pytestmark = pytest.mark.dbt
+
+
+def frame(run, sql: str) -> pd.DataFrame:
+    """A query on the built database as a DataFrame."""
+    con = duckdb.connect(str(run.database), read_only=True)
+    try:
+        return con.sql(sql).df()
+    finally:
+        con.close()
+
+
+def test_sql_classification_matches_the_reference(planted_build):
+    run, _ = planted_build
+    history = frame(run, "select master_sku as unique_id, period_seq as ds, demand_units as y "
+                         "from intermediate.int_demand_history_by_sku_period")
+    last = int(history["ds"].max())
+    reference = classify_demand(history.astype({"y": float}), last_ds=last).set_index("unique_id")
+    sql = frame(run, "select master_sku, demand_class, adi, cv2 from marts.fct_demand_classification "
+                     "where demand_class != 'eol'").set_index("master_sku")
+    assert len(sql) > 300
+    joined = sql.join(reference, how="left", rsuffix="_ref")
+    assert (joined["demand_class"] == joined["demand_class_ref"]).all(), joined[
+        joined["demand_class"] != joined["demand_class_ref"]]
+
+
+def test_the_demo_families_get_different_methods(planted_build):
+    run, _ = planted_build
+    chosen = dict(run.query(
+        "select master_family, candidate from marts.fct_forecast_method_selection "
+        "where is_selected and segment in ('continuous', 'intermittent') "
+        "qualify row_number() over (partition by master_family order by n_series_total desc) = 1"))
+    intermittent = {"CrostonSBA", "TSB", "ADIDA", "IMAPA", "Ensemble"}
+    assert chosen["SPARE_PARTS"] in intermittent
+    assert len(set(chosen.values())) >= 3, chosen
+    # every family-segment has exactly one selected method and every candidate a score or a policy reason
+    assert run.query(
+        "select master_family, segment from marts.fct_forecast_method_selection "
+        "group by all having count(*) filter (where is_selected) != 1") == []
+    assert run.query("select count(*) from marts.fct_forecast_method_selection "
+                     "where selection_reason is null or selection_reason = ''") == [(0,)]
+
+
+def test_a_pinned_method_wins_and_says_why(planted_build):
+    run, _ = planted_build
+    [(candidate, reason)] = run.query(
+        "select candidate, selection_reason from marts.fct_forecast_method_selection where pinned")
+    assert candidate == "CrostonSBA"
+    assert "Capital equipment" in reason
+
+
+def test_forecast_covers_the_horizon_with_ordered_intervals(planted_build):
+    run, _ = planted_build
+    [(n_skus, steps, bad)] = run.query(
+        "select count(distinct master_sku), count(distinct horizon_step), "
+        "count(*) filter (where not (0 <= lo_95 and lo_95 <= lo_80 and lo_80 <= forecast_units "
+        "and forecast_units <= hi_80 and hi_80 <= hi_95)) from marts.fct_demand_forecast")
+    [(history_skus,)] = run.query(
+        "select count(distinct master_sku) from intermediate.int_demand_history_by_sku_period")
+    assert n_skus == history_skus
+    assert steps == 12
+    assert bad == 0
+
+
+def test_plan_archive_keeps_each_cycle_once(planted_build):
+    run, _ = planted_build
+    assert run.query("select count(*) from marts.fct_plan_archive") == run.query(
+        "select count(*) from marts.fct_demand_forecast")
