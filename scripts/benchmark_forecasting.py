@@ -192,7 +192,10 @@ def _child(job: str, n_skus: int, seed: int, n_jobs: int, queue: mp.Queue) -> No
     info = {"pipeline": _job_pipeline, "plain": _job_plain, "per_sku": _job_per_sku}[job](history, n_jobs)
     wall = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    # n_jobs > 1: worker processes; ru_maxrss of RUSAGE_CHILDREN is the largest one
+    peak_worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     queue.put({"job": job, "n_skus": n_skus, "wall_s": wall, "peak_rss_mib": peak / 1024,
+               "peak_worker_rss_mib": peak_worker / 1024,
                "rss_before_job_mib": base_rss / 1024, **info})
 
 
@@ -262,9 +265,11 @@ def main(argv: list[str] | None = None) -> int:
             r = run(job, n, args.seed, args.n_jobs)
             results.append(r)
             print(json.dumps(r, default=str), flush=True)
-    print("\n| job | SKUs | wall s | peak RSS MiB |\n|---|---:|---:|---:|")
+    print("\n| job | SKUs | n_jobs | wall s | peak RSS MiB | largest worker RSS MiB |")
+    print("|---|---:|---:|---:|---:|---:|")
     for r in results:
-        print(f"| {r['job']} | {r['n_skus']:,} | {r['wall_s']:.1f} | {r['peak_rss_mib']:.0f} |")
+        print(f"| {r['job']} | {r['n_skus']:,} | {args.n_jobs} | {r['wall_s']:.1f} | "
+              f"{r['peak_rss_mib']:.0f} | {r['peak_worker_rss_mib']:.0f} |")
     by = {(r["job"], r["n_skus"]): r["wall_s"] for r in results}
     for n in args.sizes:
         if ("plain", n) in by:

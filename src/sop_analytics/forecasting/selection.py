@@ -94,6 +94,8 @@ _TIE_ORDER = {
     )
 }
 _FALLBACK = "Naive"
+# scored beside the candidates in every backtested segment, never selected (rank 0)
+ZERO_REFERENCE = "ZeroForecast"
 
 
 @dataclass(frozen=True)
@@ -383,6 +385,10 @@ def select_methods(
         if seg_members:
             ens = _score(seg_cv[seg_cv[ENSEMBLE].notna()], train, [ENSEMBLE], metric, promoted)
             scores = pd.concat([scores, ens], ignore_index=True)
+        # the all-zero forecast is scored as a reference, never a candidate: the table
+        # shows that the winner beats it on the selection metric (it often wins on WAPE)
+        zero = _score(seg_cv.assign(**{ZERO_REFERENCE: 0.0}), train, [ZERO_REFERENCE], metric, promoted)
+        scores = pd.concat([scores, zero], ignore_index=True)
         score_parts.append(scores)
     scores = pd.concat(score_parts, ignore_index=True) if score_parts else pd.DataFrame()
 
@@ -423,7 +429,8 @@ def _policy_row(base: dict, method: str, reason: str) -> dict:
 def _rank_rows(
     base: dict, scores: pd.DataFrame, plan: BacktestPlan, members: list[str], promo: bool
 ) -> list[dict]:
-    s = scores.copy()
+    reference = scores[scores["candidate"] == ZERO_REFERENCE]
+    s = scores[scores["candidate"] != ZERO_REFERENCE].copy()
     s["tie"] = s["candidate"].map(_TIE_ORDER).fillna(99)
     s["nan_last"] = s["score"].isna()
     s = s.sort_values(["nan_last", "score", "tie"], kind="mergesort").reset_index(drop=True)
@@ -462,6 +469,18 @@ def _rank_rows(
                      "n_windows": plan.n_windows, "h": plan.h, "step_size": plan.step_size,
                      "rank": r.rank, "is_selected": selected, "pinned": False,
                      "selection_reason": reason})
+    winner = s.iloc[0] if have_score else None
+    for r in reference.itertuples(index=False):
+        reason = f"reference only, never selected: the all-zero forecast scores {metric} {r.score:.3f}"
+        if winner is not None:
+            reason += (f" against the winner's {winner['score']:.3f} (WAPE {r.wape:.3f} against "
+                       f"{winner['wape']:.3f}: WAPE can reward forecasting nothing)")
+        rows.append({**base, "candidate": r.candidate, "members": "", "metric": metric,
+                     "score": r.score, "score_promoted": r.score_promoted, "bias_pct": r.bias_pct,
+                     "wape": r.wape, "mase": r.mase, "n_series": r.n_series,
+                     "n_promoted_series": r.n_promoted_series, "n_windows": plan.n_windows,
+                     "h": plan.h, "step_size": plan.step_size, "rank": 0, "is_selected": False,
+                     "pinned": False, "selection_reason": reason})
     return rows
 
 

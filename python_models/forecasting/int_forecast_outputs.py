@@ -1,0 +1,23 @@
+"""One forecasting run for the cycle: backtest selection per family segment and the
+forecast of every master SKU, stacked in one frame (column ``output``), split by the SQL
+models int_forecast_method_selection and int_demand_forecast.
+
+Thin wrapper: the logic is ``sop_analytics.forecasting`` (tested with pytest). Vars reach a
+Python model through its config: the YAML sets ``config.meta.forecast_horizon`` and
+``backtest_windows`` from the dbt vars of the same names (rendered as strings).
+"""
+
+
+def model(dbt, session):
+    dbt.config(materialized="table", packages=[])
+    from sop_analytics.forecasting import run_forecasting
+    from sop_analytics.forecasting.dbt_io import pins_from_seed, stack_outputs
+
+    history = dbt.ref("int_demand_history_by_sku_period").df()
+    result = run_forecasting(
+        history[["master_sku", "master_family", "period_seq", "demand_units", "promo_units"]],
+        horizon=int(dbt.config.meta_get("forecast_horizon", 12)),
+        n_windows=int(dbt.config.meta_get("backtest_windows", 3)),
+        pins=pins_from_seed(dbt.ref("forecast_method_pins").df()),
+    )
+    return stack_outputs(result)
