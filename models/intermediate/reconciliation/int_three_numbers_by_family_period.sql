@@ -92,7 +92,11 @@ monthly_days as (
         operations.master_family,
         calendar_days.period_id,
         calendar_days.calendar_date,
-        cast(operations.quantity_eaches / (date_diff('day', operations.period_start, last_day(operations.period_start)) + 1) as decimal(38, 10))
+        cast(
+            operations.quantity_eaches
+            / (date_diff('day', operations.period_start, last_day(operations.period_start)) + 1)
+            as decimal(38, 10)
+        )
 
     from operations
     inner join calendar_days
