@@ -3,8 +3,10 @@ forecast of every master SKU, stacked in one frame (column ``output``), split by
 models int_forecast_method_selection and int_demand_forecast.
 
 Thin wrapper: the logic is ``sop_analytics.forecasting`` (tested with pytest). Vars reach a
-Python model through its config: the YAML sets ``config.meta.forecast_horizon`` and
-``backtest_windows`` from the dbt vars of the same names (rendered as strings).
+Python model through its config: the YAML sets ``config.meta.forecast_horizon``,
+``backtest_windows`` and ``long_tail_families`` (comma-separated families forecast at
+family level and split to SKUs by share) from the dbt vars of the same names (rendered as
+strings).
 """
 
 
@@ -13,11 +15,16 @@ def model(dbt, session):
     from sop_analytics.forecasting import run_forecasting
     from sop_analytics.forecasting.dbt_io import pins_from_seed, stack_outputs
 
+    # dbt finds meta_get calls by reading this file: keep each a plain call
+    horizon = int(dbt.config.meta_get("forecast_horizon", 12))
+    n_windows = int(dbt.config.meta_get("backtest_windows", 3))
+    long_tail = str(dbt.config.meta_get("long_tail_families", ""))
     history = dbt.ref("int_demand_history_by_sku_period").df()
     result = run_forecasting(
         history[["master_sku", "master_family", "period_seq", "demand_units", "promo_units"]],
-        horizon=int(dbt.config.meta_get("forecast_horizon", 12)),
-        n_windows=int(dbt.config.meta_get("backtest_windows", 3)),
+        horizon=horizon,
+        n_windows=n_windows,
         pins=pins_from_seed(dbt.ref("forecast_method_pins").df()),
+        long_tail_families=[family.strip() for family in long_tail.split(",") if family.strip()],
     )
     return stack_outputs(result)

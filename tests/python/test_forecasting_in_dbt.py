@@ -101,3 +101,18 @@ def test_intermittent_winner_beats_the_zero_forecast(planted_build):
         "where master_family = 'SPARE_PARTS' and segment = 'intermittent'")
     assert metric == "scaled_squared_error"
     assert chosen < zero
+
+
+def test_long_tail_family_can_be_forecast_top_down(small_planted, tmp_path):
+    """var long_tail_families: the family is forecast in aggregate and split by SKU share."""
+    from conftest import run_dbt
+
+    run = run_dbt(small_planted[0], tmp_path, "build", "--select", "+fct_demand_forecast", "--indirect-selection", "cautious",
+                  dbt_vars={"long_tail_families": "LONG_TAIL"})
+    assert run.returncode == 0, run.output[-5000:]
+    methods = {m for (m,) in run.query(
+        "select distinct method from marts.fct_demand_forecast where master_family = 'LONG_TAIL'")}
+    assert methods and all(m.startswith("TopDown(") for m in methods), methods
+    others = {m for (m,) in run.query(
+        "select distinct method from marts.fct_demand_forecast where master_family != 'LONG_TAIL'")}
+    assert not any(m.startswith("TopDown(") for m in others)
