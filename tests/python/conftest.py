@@ -6,6 +6,7 @@ touch the developer's build/ and can run in any order.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -46,7 +47,6 @@ def run_dbt(landing: Path, workdir: Path, *args: str, dbt_vars: dict | None = No
                "--profiles-dir", str(ROOT), "--project-dir", str(ROOT),
                "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
     if dbt_vars:
-        import json
         command += ["--vars", json.dumps(dbt_vars)]
     full_env = {**os.environ, "SOP_LANDING_DIR": str(landing), "SOP_DUCKDB_PATH": str(database),
                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **(env or {})}

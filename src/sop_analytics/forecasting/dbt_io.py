@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-
 __all__ = ["pins_from_seed", "stack_outputs", "STACKED_COLUMNS"]
 
 SELECTION_COLUMNS: tuple[str, ...] = (
