@@ -7,6 +7,10 @@ Python model through its config: the YAML sets ``config.meta.forecast_horizon``,
 ``backtest_windows`` and ``long_tail_families`` (comma-separated families forecast at
 family level and split to SKUs by share) from the dbt vars of the same names (rendered as
 strings).
+
+The promotion calendar (int_promotion_coverage_by_sku_period) is PromoLift's regressor for
+history and horizon when crm/promotions was landed; without it no promotion is assumed in
+the horizon.
 """
 
 
@@ -20,11 +24,17 @@ def model(dbt, session):
     n_windows = int(dbt.config.meta_get("backtest_windows", 3))
     long_tail = str(dbt.config.meta_get("long_tail_families", ""))
     history = dbt.ref("int_demand_history_by_sku_period").df()
+    calendar = dbt.ref("int_promotion_coverage_by_sku_period").df()
+    files = dbt.source("landing", "files").df()
+    promotions_landed = bool(
+        ((files["source_system"] == "crm") & (files["entity"] == "promotions") & (files["status"] == "present")).any()
+    )
     result = run_forecasting(
         history[["master_sku", "master_family", "period_seq", "demand_units", "promo_units"]],
         horizon=horizon,
         n_windows=n_windows,
         pins=pins_from_seed(dbt.ref("forecast_method_pins").df()),
         long_tail_families=[family.strip() for family in long_tail.split(",") if family.strip()],
+        promo_calendar=calendar[["master_sku", "period_seq", "promo_coverage"]] if promotions_landed else None,
     )
     return stack_outputs(result)

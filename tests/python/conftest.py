@@ -28,6 +28,7 @@ class DbtRun:
     returncode: int
     output: str
     database: Path
+    landing: Path | None = None
 
     def query(self, sql: str) -> list[tuple]:
         """Rows of a query on the built database (read-only)."""
@@ -51,7 +52,7 @@ def run_dbt(landing: Path, workdir: Path, *args: str, dbt_vars: dict | None = No
     full_env = {**os.environ, "SOP_LANDING_DIR": str(landing), "SOP_DUCKDB_PATH": str(database),
                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **(env or {})}
     done = subprocess.run(command, cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=1800)
-    return DbtRun(done.returncode, done.stdout + done.stderr, database)
+    return DbtRun(done.returncode, done.stdout + done.stderr, database, landing)
 
 
 def generate_demo(out: Path, variant: str, **sizes) -> dict:

@@ -116,3 +116,32 @@ def test_long_tail_family_can_be_forecast_top_down(small_planted, tmp_path):
     others = {m for (m,) in run.query(
         "select distinct method from marts.fct_demand_forecast where master_family != 'LONG_TAIL'")}
     assert not any(m.startswith("TopDown(") for m in others)
+
+
+def test_planned_promotions_reach_the_forecast(planted_build):
+    """crm/promotions is the regressor: every promotion planned in the horizon is in the
+    coverage model, and where PromoLift forecasts, the periods it covers are lifted."""
+    run, _ = planted_build
+    promotions = pd.read_csv(run.landing / "crm" / "promotions.csv", dtype=str)
+    [(horizon_start, horizon_end)] = run.query(
+        "select min(period_start), max(period_start) from marts.fct_demand_forecast")
+    planned = set(promotions.loc[promotions["start_date"].between(str(horizon_start), str(horizon_end)), "promo_id"])
+    covered = {r[0] for r in run.query(
+        "select distinct unnest(string_split(promotion_ids, '|')) from intermediate.int_promotion_coverage_by_sku_period "
+        f"where period_start >= '{horizon_start}'")}
+    quarantined = {r[0] for r in run.query(
+        "select promo_id from intermediate.int_promotions_checked where quarantine_rule is not null")}
+    assert len(planned) > 10
+    assert planned - quarantined <= covered
+    ratios = frame(run, """
+        with f as (
+            select f.master_sku, f.forecast_units, coalesce(c.promo_coverage, 0) > 0 as covered
+            from marts.fct_demand_forecast as f
+            left join intermediate.int_promotion_coverage_by_sku_period as c using (master_sku, period_id)
+            where f.method = 'PromoLift'
+        )
+        select master_sku,
+            avg(forecast_units) filter (where covered) / avg(forecast_units) filter (where not covered) as lift
+        from f group by master_sku having count(*) filter (where covered) > 0""")
+    assert len(ratios) >= 5
+    assert (ratios["lift"] > 1.1).all(), ratios

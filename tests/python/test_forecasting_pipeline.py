@@ -200,3 +200,42 @@ def test_top_down_split_shares() -> None:
     assert out["forecast"].tolist() == [8.0, 8.0]  # shares 4/8 and 4/8
     out = top_down_split(fam, hist, share_periods=1)
     assert out["forecast"].tolist() == pytest.approx([16 * 3 / 7, 16 * 4 / 7])
+
+
+def _promo_calendar_case() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Four SKUs with flat demand doubled in the periods a promotion fully covers; the
+    calendar holds those periods and one planned promotion in the horizon (ds = T + 3)."""
+    rng = np.random.default_rng(11)
+    t = np.arange(1, T + 1)
+    hist, cal = [], []
+    for i in range(4):
+        on = (t % 7 == i) | (t % 11 == 0)
+        y = np.round(60 * rng.gamma(200, 1 / 200, T) * np.where(on, 2.0, 1.0))
+        hist.append(pd.DataFrame({"master_sku": f"P{i}", "master_family": "PROMO", "period_seq": t,
+                                  "demand_units": y, "promo_units": np.where(on, y / 2, 0.0)}))
+        cal.append(pd.DataFrame({"master_sku": f"P{i}", "period_seq": np.append(t[on], T + 3),
+                                 "promo_coverage": 1.0}))
+    return pd.concat(hist, ignore_index=True), pd.concat(cal, ignore_index=True)
+
+
+def test_planned_promotion_lifts_only_the_period_it_covers() -> None:
+    history, calendar = _promo_calendar_case()
+    pins = pd.DataFrame({"family": ["PROMO"], "method": ["PromoLift"], "reason": ["test"]})
+    fc = run_forecasting(history, horizon=6, n_windows=2, pins=pins, promo_calendar=calendar)["forecast"]
+    assert set(fc["method"]) == {"PromoLift"}
+    wide = fc.pivot(index="unique_id", columns="ds", values="forecast")
+    lift = wide[T + 3] / wide[[T + 1, T + 2, T + 4, T + 5, T + 6]].mean(axis=1)
+    assert (lift > 1.6).all() and (lift < 2.4).all()  # the planted uplift is 2x
+    # without the calendar nothing is planned in the horizon: no period stands out
+    flat = run_forecasting(history, horizon=6, n_windows=2, pins=pins)["forecast"]
+    flat_wide = flat.pivot(index="unique_id", columns="ds", values="forecast")
+    assert (flat_wide[T + 3] / flat_wide.mean(axis=1)).between(0.8, 1.25).all()
+
+
+def test_calendar_is_the_regressor_in_history_too() -> None:
+    history, calendar = _promo_calendar_case()
+    panel = to_panel(history, calendar)
+    promoted = history["promo_units"].to_numpy() > 0
+    assert np.array_equal(panel.sort_values(["unique_id", "ds"])["promo_share"].to_numpy() == 1.0, promoted)
+    with pytest.raises(ValueError, match="promo_coverage"):
+        to_panel(history, calendar.drop(columns="promo_coverage"))

@@ -64,30 +64,26 @@ def order_and_clip(fc: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _future_promo_share(panel: pd.DataFrame, horizon: int, season_length: int) -> pd.DataFrame:
-    """Future promo share = the share one season earlier (0 when unknown).
-
-    A placeholder until a promotion plan feeds the forecast: it assumes last year's
-    promotions repeat.
-    """
+def _future_promo_share(panel: pd.DataFrame, horizon: int, future_promo: pd.DataFrame | None) -> pd.DataFrame:
+    """The regressor over the horizon: ``future_promo`` rows (``unique_id, ds, promo_share``)
+    for the ``horizon`` periods after each series' last one, 0 where no promotion is planned
+    (or no promotion calendar was given)."""
     last = panel.groupby("unique_id")["ds"].max()
     rows = pd.DataFrame({
         "unique_id": np.repeat(last.index.to_numpy(), horizon),
         "ds": (last.to_numpy()[:, None] + np.arange(1, horizon + 1)).ravel(),
     })
-    rows["lag_ds"] = rows["ds"] - season_length
-    while (rows["lag_ds"] > rows["unique_id"].map(last)).any():  # horizon > season
-        over = rows["lag_ds"] > rows["unique_id"].map(last)
-        rows.loc[over, "lag_ds"] -= season_length
-    share = panel[["unique_id", "ds", "promo_share"]].rename(columns={"ds": "lag_ds"})
-    rows = rows.merge(share, on=["unique_id", "lag_ds"], how="left")
-    rows["promo_share"] = rows["promo_share"].fillna(0.0)
+    if future_promo is None or future_promo.empty:
+        return rows.assign(promo_share=0.0)
+    plan = future_promo[["unique_id", "ds", "promo_share"]].drop_duplicates(["unique_id", "ds"])
+    rows = rows.merge(plan, on=["unique_id", "ds"], how="left")
+    rows["promo_share"] = rows["promo_share"].astype(float).fillna(0.0).clip(0.0, 1.0)
     return rows[["unique_id", "ds", "promo_share"]]
 
 
 def _fit_group(
     df: pd.DataFrame, method: str, horizon: int, season_length: int, levels: Sequence[int],
-    n_jobs: int,
+    n_jobs: int, future_promo: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Forecast one group of series with one effective method; returns the value columns."""
     base = method.removesuffix(NONSEASONAL_SUFFIX)
@@ -105,7 +101,7 @@ def _fit_group(
         model = make_model(method, season_length=season_length, prediction_intervals=pi)
         uses_exog = getattr(model, "uses_exog", False)
         cols = ["unique_id", "ds", "y"] + (["promo_share"] if uses_exog else [])
-        x_df = _future_promo_share(sub, horizon, season_length) if uses_exog else None
+        x_df = _future_promo_share(sub, horizon, future_promo) if uses_exog else None
         sf = StatsForecast(models=[model], freq=1, n_jobs=n_jobs, fallback_model=Naive())
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -135,10 +131,13 @@ def forecast_selected(
     season_length: int = 12,
     levels: Sequence[int] = (80, 95),
     n_jobs: int = 1,
+    future_promo: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Forecast every series of ``panel`` with its family segment's selected method.
 
     ``panel``: ``unique_id, family, segment, ds, y`` (+ ``promo_share`` for PromoLift);
+    ``future_promo``: the regressor over the horizon (``unique_id, ds, promo_share``, from
+    the promotion calendar), 0 where absent;
     ``selection``: the table of :func:`selection.select_methods` (rows with
     ``is_selected``). Series whose family segment has no selected row get Naive. Seasonal
     methods fall back to their non-seasonal form on series shorter than two seasons
@@ -172,7 +171,7 @@ def forecast_selected(
     parts = []
     for method, grp in jobs_df.groupby("fit_method", sort=True):
         sub = panel[panel["unique_id"].isin(grp["unique_id"])]
-        fc = _fit_group(sub, method, horizon, season_length, levels, n_jobs)
+        fc = _fit_group(sub, method, horizon, season_length, levels, n_jobs, future_promo)
         fc["fit_method"] = method
         parts.append(fc)
     fc = pd.concat(parts, ignore_index=True).merge(jobs_df, on=["unique_id", "fit_method"])

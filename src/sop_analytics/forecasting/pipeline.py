@@ -19,7 +19,10 @@ from sop_analytics.forecasting.classification import CLASSIFICATION_SCHEMA, clas
 from sop_analytics.forecasting.forecast import FORECAST_SCHEMA, empty_forecast, forecast_selected
 from sop_analytics.forecasting.selection import SELECTION_SCHEMA, select_methods
 
-__all__ = ["HISTORY_COLUMNS", "promo_families", "run_forecasting", "to_panel"]
+__all__ = [
+    "HISTORY_COLUMNS", "PROMO_CALENDAR_COLUMNS", "calendar_regressor", "promo_families", "run_forecasting",
+    "to_panel",
+]
 
 HISTORY_COLUMNS: tuple[str, ...] = (
     "master_sku", "master_family", "period_seq", "demand_units", "promo_units",
@@ -27,11 +30,18 @@ HISTORY_COLUMNS: tuple[str, ...] = (
 PIPELINE_CLASSIFICATION_SCHEMA: dict[str, str] = {"family": "object", **CLASSIFICATION_SCHEMA}
 
 
-def to_panel(history: pd.DataFrame) -> pd.DataFrame:
+PROMO_CALENDAR_COLUMNS: tuple[str, ...] = ("master_sku", "period_seq", "promo_coverage")
+
+
+def to_panel(history: pd.DataFrame, promo_calendar: pd.DataFrame | None = None) -> pd.DataFrame:
     """dbt history -> tidy panel ``unique_id, family, ds, y, promo_units, promo_share``.
 
-    ``promo_share = promo_units / demand_units`` clipped to [0, 1] (0 when no demand).
-    Sorted by ``unique_id, ds``.
+    ``promo_share`` is PromoLift's regressor. With a promotion calendar
+    (``master_sku, period_seq, promo_coverage``: the share of the period's days a promotion
+    covers, ``int_promotion_coverage_by_sku_period``) it is that coverage, 0 in periods
+    without a row, so history and horizon use the same regressor. Without one (no
+    ``crm/promotions`` landed) it is the promoted share of the demand,
+    ``promo_units / demand_units`` clipped to [0, 1]. Sorted by ``unique_id, ds``.
     """
     missing = [c for c in HISTORY_COLUMNS if c not in history.columns]
     if missing:
@@ -46,7 +56,23 @@ def to_panel(history: pd.DataFrame) -> pd.DataFrame:
         "promo_units": promo,
         "promo_share": np.clip(np.divide(promo, y, out=np.zeros_like(y), where=y > 0), 0.0, 1.0),
     })
+    if promo_calendar is not None:
+        coverage = calendar_regressor(promo_calendar)
+        panel = panel.drop(columns="promo_share").merge(coverage, on=["unique_id", "ds"], how="left")
+        panel["promo_share"] = panel["promo_share"].fillna(0.0)
     return panel.sort_values(["unique_id", "ds"], kind="mergesort").reset_index(drop=True)
+
+
+def calendar_regressor(promo_calendar: pd.DataFrame) -> pd.DataFrame:
+    """Promotion calendar -> ``unique_id, ds, promo_share`` (coverage clipped to [0, 1])."""
+    missing = [c for c in PROMO_CALENDAR_COLUMNS if c not in promo_calendar.columns]
+    if missing:
+        raise ValueError(f"promotion calendar is missing columns {missing}")
+    return pd.DataFrame({
+        "unique_id": promo_calendar["master_sku"].astype(str).to_numpy(dtype=object),
+        "ds": promo_calendar["period_seq"].astype("int64").to_numpy(),
+        "promo_share": np.clip(promo_calendar["promo_coverage"].astype(float).to_numpy(), 0.0, 1.0),
+    }).drop_duplicates(["unique_id", "ds"])
 
 
 def promo_families(panel: pd.DataFrame, threshold: float) -> list[str]:
@@ -69,13 +95,16 @@ def run_forecasting(
     max_backtest_series: int | None = None,
     seed: int = 0,
     refit: bool = False,
+    promo_calendar: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Classify every SKU, select a method per family segment, forecast ``horizon`` periods.
 
     Families in ``long_tail_families`` are forecast as one aggregated series and split to
     SKUs by their share of the last ``season_length`` periods (``TopDown(<method>)``).
     Families whose promoted units reach ``promo_share_threshold`` of demand get the
-    PromoLift candidate. ``max_backtest_series`` caps the SKUs backtested per family
+    PromoLift candidate; its regressor is the promotion calendar when ``promo_calendar``
+    is given (:func:`to_panel`), so planned promotions lift the horizon periods they
+    cover; without one, no promotion is assumed in the horizon. ``max_backtest_series`` caps the SKUs backtested per family
     segment (seeded sample, ``seed``). ``pins``: ``family, method, reason`` (+ ``segment``).
     ``n_jobs > 1`` runs chunks of families in that many processes; the result is identical
     to ``n_jobs=1`` (families are independent and the output is sorted).
@@ -90,8 +119,12 @@ def run_forecasting(
             "selection": pd.DataFrame({c: pd.Series(dtype=t) for c, t in SELECTION_SCHEMA.items()}),
             "forecast": empty_forecast(),
         }
-    panel = to_panel(history)
+    panel = to_panel(history, promo_calendar)
     last_ds = int(panel["ds"].max())
+    future_promo = None
+    if promo_calendar is not None:
+        future_promo = calendar_regressor(promo_calendar)
+        future_promo = future_promo[future_promo["ds"] > last_ds].reset_index(drop=True)
     classification = classify_demand(panel, last_ds=last_ds)
     families = panel[["unique_id", "family"]].drop_duplicates("unique_id")
     classification = families.merge(classification, on="unique_id", how="right")[
@@ -103,14 +136,14 @@ def run_forecasting(
                   max_series_per_segment=max_backtest_series, seed=seed, refit=refit)
     chunks = _family_chunks(panel, n_jobs)
     if len(chunks) <= 1:
-        parts = [_select_and_forecast(panel, pins, tuple(long_tail_families), last_ds, common)]
+        parts = [_select_and_forecast(panel, pins, tuple(long_tail_families), last_ds, common, future_promo)]
     else:
         # families are independent: one process per chunk of families, each on one core
         # (statsforecast's own n_jobs starts a process pool per call, too costly here)
         with ProcessPoolExecutor(max_workers=len(chunks)) as pool:
             futures = [
                 pool.submit(_select_and_forecast, panel[panel["family"].isin(c)], pins,
-                            tuple(long_tail_families), last_ds, common)
+                            tuple(long_tail_families), last_ds, common, future_promo)
                 for c in chunks
             ]
             parts = [f.result() for f in futures]
@@ -141,25 +174,38 @@ def _family_chunks(panel: pd.DataFrame, n_jobs: int) -> list[list[str]]:
 
 def _select_and_forecast(
     panel: pd.DataFrame, pins: pd.DataFrame | None, long_tail: tuple[str, ...], last_ds: int,
-    common: dict,
+    common: dict, future_promo: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Selection and forecast for a set of families (SKU level, then long-tail families)."""
+    """Selection and forecast for a set of families (SKU level, then long-tail families).
+
+    A long-tail family's aggregated series has as regressor the mean of its SKUs' (the
+    share of the family's SKUs on promotion, weighted by days), in history and horizon.
+    """
     sku_panel = panel[~panel["family"].isin(long_tail)]
     selection, _ = select_methods(sku_panel, pins=pins, **common)
     forecast = forecast_selected(sku_panel, selection, horizon=common["horizon"],
-                                 season_length=common["season_length"])
+                                 season_length=common["season_length"], future_promo=future_promo)
     lt_panel = panel[panel["family"].isin(long_tail)]
     if lt_panel.empty:
         return selection, forecast
-    agg = lt_panel.groupby(["family", "ds"], sort=True)[["y", "promo_units"]].sum().reset_index()
+    agg = lt_panel.groupby(["family", "ds"], sort=True).agg(
+        y=("y", "sum"), promo_units=("promo_units", "sum"), promo_share=("promo_share", "sum"),
+    ).reset_index()
+    n_skus = lt_panel.groupby("family")["unique_id"].nunique()
+    agg["promo_share"] = agg["promo_share"] / agg["family"].map(n_skus)
     agg["unique_id"] = agg["family"]
-    agg["promo_share"] = np.clip(
-        np.divide(agg["promo_units"], agg["y"], out=np.zeros(len(agg)), where=agg["y"] > 0), 0, 1)
+    lt_future = None
+    if future_promo is not None:
+        sku_family = lt_panel[["unique_id", "family"]].drop_duplicates("unique_id")
+        lt_future = future_promo.merge(sku_family, on="unique_id")
+        lt_future = lt_future.groupby(["family", "ds"], sort=True)["promo_share"].sum().reset_index()
+        lt_future["promo_share"] = lt_future["promo_share"] / lt_future["family"].map(n_skus)
+        lt_future = lt_future.rename(columns={"family": "unique_id"})
     agg_class = classify_demand(agg, last_ds=last_ds)
     agg = agg.merge(agg_class[["unique_id", "segment"]], on="unique_id")
     lt_selection, _ = select_methods(agg, pins=pins, forecast_level="family", **common)
     lt_family_fc = forecast_selected(agg, lt_selection, horizon=common["horizon"],
-                                     season_length=common["season_length"])
+                                     season_length=common["season_length"], future_promo=lt_future)
     lt_family_fc = lt_family_fc.rename(columns={"unique_id": "family"})
     split = top_down_split(lt_family_fc, lt_panel, share_periods=common["season_length"])
     families = lt_panel[["unique_id", "family"]].drop_duplicates("unique_id")
