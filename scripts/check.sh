@@ -15,7 +15,7 @@ sqlfluff lint models tests/generic analyses
 
 echo "== demo company + dbt build (all tests)"
 python -m sop_analytics.demo --seed 42 --out data/demo
-dbt build --profiles-dir . --project-dir .
+python -m sop_analytics.cycles --previous 6 --fresh-archive
 dbt docs generate --profiles-dir . --project-dir . > /dev/null
 
 echo "== pytest"

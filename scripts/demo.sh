@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Set up and run the demo end to end: generate the demo company's landing folder, build
-# every model and test with dbt, and generate the dbt docs (the data dictionary).
+# every model and test with dbt (after replaying the earlier planning cycles, so accuracy
+# has published plans to score), and generate the dbt docs (the data dictionary).
 #   bash scripts/demo.sh            # demo company, seed 42
 #   SEED=7 bash scripts/demo.sh     # another demo company
+#   CYCLES=3 bash scripts/demo.sh   # publish 3 earlier cycles (default 6) before the current one
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -16,8 +18,8 @@ mkdir -p build
 echo "== generating the demo company (seed $seed) into data/demo"
 python -m sop_analytics.demo --seed "$seed" --out data/demo
 
-echo "== dbt build"
-dbt build --profiles-dir . --project-dir .
+echo "== dbt: ${CYCLES:-6} earlier cycles published, then dbt build of the current cycle"
+python -m sop_analytics.cycles --previous "${CYCLES:-6}" --fresh-archive
 
 echo "== dbt docs generate"
 dbt docs generate --profiles-dir . --project-dir . > /dev/null

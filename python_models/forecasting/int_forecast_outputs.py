@@ -1,6 +1,7 @@
-"""One forecasting run for the cycle: backtest selection per family segment and the
-forecast of every master SKU, stacked in one frame (column ``output``), split by the SQL
-models int_forecast_method_selection and int_demand_forecast.
+"""One forecasting run for the cycle: backtest selection per family segment, the
+forecast of every master SKU and the backtest forecasts of the selected methods, stacked in
+one frame (column ``output``), split by the SQL models int_forecast_method_selection,
+int_demand_forecast and int_forecast_backtest.
 
 Thin wrapper: the logic is ``sop_analytics.forecasting`` (tested with pytest). Vars reach a
 Python model through its config: the YAML sets ``config.meta.forecast_horizon``,

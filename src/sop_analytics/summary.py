@@ -36,6 +36,19 @@ def summarize(database: str) -> str:
             "from marts.fct_reconciliation_variances group by all order by 1, 2"
         ).fetchall():
             lines.append(f"  {comparison:<30} {cause:<24} {n:>5} rows  {value or 0:>14,.0f} in money")
+        lines.append("Accuracy at lag 1 over the published cycles, company (WAPE from SKU errors | netted):")
+        for number, n_cycles, wape, netted, bias in con.sql(
+            "select number_source, n_cycles, wape, total_wape, bias_pct from marts.rpt_accuracy_by_number "
+            "where master_family = '(all)' and lag = 1 order by total_wape"
+        ).fetchall():
+            wape_text = "   n/a" if wape is None else f"{wape:6.1%}"
+            lines.append(f"  {number:<22} {n_cycles:>2} cycles  {wape_text} | {netted:6.1%}  bias {bias:+6.1%}")
+        lines.append("Hidden in the aggregate (statistical baseline, lag 1, top 5 by revenue at risk):")
+        for sku, family, risk, why in con.sql(
+            "select master_sku, master_family, revenue_at_risk, why_hidden from marts.rpt_hidden_forecast_error "
+            "where number_source = 'statistical_baseline' and lag = 1 order by revenue_at_risk_rank limit 5"
+        ).fetchall():
+            lines.append(f"  {sku:<10} {family:<18} {risk:>12,.0f}  {why}")
         return "\n".join(lines)
     finally:
         con.close()

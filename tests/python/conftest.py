@@ -55,6 +55,25 @@ def run_dbt(landing: Path, workdir: Path, *args: str, dbt_vars: dict | None = No
     return DbtRun(done.returncode, done.stdout + done.stderr, database, landing)
 
 
+PREVIOUS_CYCLES = 6  # cycles published before the current one in the multi-cycle builds
+
+
+def run_cycles(landing: Path, workdir: Path, previous: int = PREVIOUS_CYCLES,
+               dbt_vars: dict | None = None) -> DbtRun:
+    """``python -m sop_analytics.cycles``: publish ``previous`` cycles, then build the current one."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    database = workdir / "sop.duckdb"
+    command = [sys.executable, "-m", "sop_analytics.cycles", "--previous", str(previous),
+               "--project-dir", str(ROOT)]
+    if dbt_vars:
+        command += ["--vars", json.dumps(dbt_vars)]
+    env = {**os.environ, "SOP_LANDING_DIR": str(landing), "SOP_DUCKDB_PATH": str(database),
+           "DBT_TARGET_PATH": str(workdir / "target"), "DBT_LOG_PATH": str(workdir / "logs"),
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
+    return DbtRun(done.returncode, done.stdout + done.stderr, database, landing)
+
+
 def generate_demo(out: Path, variant: str, **sizes) -> dict:
     """Generate a demo landing folder and return its manifest."""
     from sop_analytics.demo import generate
@@ -72,14 +91,15 @@ def small_planted(tmp_path_factory) -> tuple[Path, dict]:
 
 @pytest.fixture(scope="session")
 def planted_build(tmp_path_factory) -> tuple[DbtRun, dict]:
-    """The demo company at its default size with every problem planted, built once per session.
+    """The demo company at its default size with every problem planted, built once per session:
+    ``PREVIOUS_CYCLES`` cycles published before the current one, as the demo runs it.
 
     Default size, not small: with a handful of SKUs per family the families' price mix
     swings enough to push the three numbers apart without any plant."""
     out = tmp_path_factory.mktemp("demo_planted")
     manifest = generate_demo(out, "planted")
     landing = out / "landing"
-    run = run_dbt(landing, tmp_path_factory.mktemp("planted_build"))
+    run = run_cycles(landing, tmp_path_factory.mktemp("planted_build"))
     assert run.returncode == 0, run.output[-5000:]
     return run, manifest
 

@@ -9,6 +9,8 @@ import duckdb
 import pandas as pd
 import pytest
 
+from conftest import PREVIOUS_CYCLES
+
 from sop_analytics.forecasting.classification import classify_demand
 
 pytestmark = pytest.mark.dbt
@@ -77,8 +79,13 @@ def test_forecast_covers_the_horizon_with_ordered_intervals(planted_build):
 
 def test_plan_archive_keeps_each_cycle_once(planted_build):
     run, _ = planted_build
-    assert run.query("select count(*) from marts.fct_plan_archive") == run.query(
+    [(cycle,)] = run.query("select cycle from intermediate.int_planning_cycle")
+    assert run.query(f"select count(*) from marts.fct_plan_archive where cycle = '{cycle}'") == run.query(
         "select count(*) from marts.fct_demand_forecast")
+    per_cycle = dict(run.query("select cycle, count(*) from marts.fct_plan_archive group by cycle"))
+    assert len(per_cycle) == PREVIOUS_CYCLES + 1
+    assert run.query("select count(*) from (select distinct cycle, master_sku, period_id from marts.fct_plan_archive)") == [
+        (sum(per_cycle.values()),)]
 
 
 def test_dbt_build_empty_passes(small_planted, tmp_path):

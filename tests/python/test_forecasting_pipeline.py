@@ -10,7 +10,13 @@ from sop_analytics.forecasting import metrics
 from sop_analytics.forecasting.candidates import ENSEMBLE, top_down_split
 from sop_analytics.forecasting.classification import classify_demand
 from sop_analytics.forecasting.forecast import FORECAST_SCHEMA
-from sop_analytics.forecasting.pipeline import run_forecasting, to_panel
+from sop_analytics.forecasting.pipeline import (
+    BACKTEST_SCHEMA,
+    promo_families,
+    run_forecasting,
+    selected_backtest,
+    to_panel,
+)
 from sop_analytics.forecasting.selection import SELECTION_SCHEMA, plan_backtest, select_methods
 
 INTERMITTENT_METHODS = {"CrostonSBA", "TSB", "ADIDA", "IMAPA"}
@@ -165,7 +171,8 @@ def test_deterministic() -> None:
     a = run_forecasting(small, horizon=6, n_windows=3, pins=None)
     b = run_forecasting(small.sample(frac=1.0, random_state=1), horizon=6, n_windows=3, pins=None)
     c = run_forecasting(small, horizon=6, n_windows=3, pins=None, n_jobs=2)  # family chunks
-    for key in ("classification", "selection", "forecast"):
+    assert set(c["backtest"]["family"]) == {"INTERMITTENT", "ONE_SKU", "PROMO"}  # parts from both chunks
+    for key in ("classification", "selection", "forecast", "backtest"):
         pd.testing.assert_frame_equal(a[key], b[key])
         pd.testing.assert_frame_equal(a[key], c[key])
 
@@ -173,10 +180,11 @@ def test_deterministic() -> None:
 def test_empty_input() -> None:
     empty = _history().iloc[0:0]
     out = run_forecasting(empty, horizon=12, n_windows=3, pins=None)
-    assert set(out) == {"classification", "selection", "forecast"}
+    assert set(out) == {"classification", "selection", "forecast", "backtest"}
     assert all(frame.empty for frame in out.values())
     assert dict(out["selection"].dtypes.astype(str)) == SELECTION_SCHEMA
     assert dict(out["forecast"].dtypes.astype(str)) == FORECAST_SCHEMA
+    assert dict(out["backtest"].dtypes.astype(str)) == BACKTEST_SCHEMA
     assert list(out["classification"].columns)[:2] == ["family", "unique_id"]
 
 
@@ -184,6 +192,8 @@ def test_long_tail_family_is_split_top_down() -> None:
     hist = _history()
     small = hist[hist["master_family"].isin(["INTERMITTENT"])]
     out = run_forecasting(small, horizon=6, n_windows=3, pins=None, long_tail_families=["INTERMITTENT"])
+    assert out["backtest"].empty  # family-level backtests are not SKU backtests: no rows
+    assert dict(out["backtest"].dtypes.astype(str)) == BACKTEST_SCHEMA
     fc = out["forecast"]
     assert fc["method"].str.startswith("TopDown(").all()
     assert (out["selection"]["forecast_level"] == "family").all()
@@ -239,3 +249,73 @@ def test_calendar_is_the_regressor_in_history_too() -> None:
     assert np.array_equal(panel.sort_values(["unique_id", "ds"])["promo_share"].to_numpy() == 1.0, promoted)
     with pytest.raises(ValueError, match="promo_coverage"):
         to_panel(history, calendar.drop(columns="promo_coverage"))
+
+
+def test_backtest_is_the_selected_methods_cv(result) -> None:
+    bt, sel = result["backtest"], result["selection"]
+    assert dict(bt.dtypes.astype(str)) == BACKTEST_SCHEMA
+    assert not bt.duplicated(["unique_id", "cutoff", "ds"]).any()
+    assert bt.equals(bt.sort_values(["unique_id", "cutoff", "ds"], kind="mergesort").reset_index(drop=True))
+    chosen = sel[sel["is_selected"]].set_index(["family", "segment"])
+    backtested = chosen[chosen["n_windows"] > 0]
+    # every backtested segment has rows, of its selected method (Ensemble and a pin among them);
+    # inactive (ZeroModel policy) and the Naive fallback of the too-new SKU have none
+    got = bt.groupby(["family", "segment"])["method"].agg(set)
+    assert set(got.index) == set(backtested.index)
+    assert {k: {v} for k, v in backtested["candidate"].items()} == got.to_dict()
+    assert got[("PROMO", "continuous")] == {ENSEMBLE} and got[("ONE_SKU", "continuous")] == {"Naive"}
+    assert not bt["segment"].isin(["inactive", "new"]).any()
+    for (family, segment), rows in bt.groupby(["family", "segment"]):
+        plan = backtested.loc[(family, segment)]
+        lag = rows["ds"] - rows["cutoff"]
+        assert set(lag) == set(range(1, plan["h"] + 1))
+        assert rows.groupby("unique_id")["cutoff"].nunique().eq(plan["n_windows"]).all()
+        assert (rows.groupby("unique_id").size() == plan["n_windows"] * plan["h"]).all()
+    assert (bt.loc[bt["segment"] == "continuous", "cutoff"].nunique()) > 1
+    # y is the actual demand of the period
+    hist = _history().rename(columns={"master_sku": "unique_id", "period_seq": "ds"})
+    actual = bt.merge(hist, on=["unique_id", "ds"], how="left")
+    np.testing.assert_array_equal(actual["y"].to_numpy(), actual["demand_units"].to_numpy())
+
+    # forecast = the cv column of the selected method, as select_methods returns it
+    panel = to_panel(_history())
+    panel = panel.merge(classify_demand(panel, last_ds=int(panel["ds"].max()))[["unique_id", "segment"]],
+                        on="unique_id")
+    families = ["PROMO", "ONE_SKU", "INTERMITTENT"]
+    sub = panel[panel["family"].isin(families)]
+    selection, cv = select_methods(sub, horizon=12, n_windows=3, season_length=12, pins=PINS,
+                                   promo_families=promo_families(panel, 0.10))
+    keys = ["unique_id", "cutoff", "ds"]
+    merged = bt[bt["family"].isin(families)].merge(cv, on=keys, how="left", suffixes=("", "_cv"))
+    assert len(merged) == len(bt[bt["family"].isin(families)])
+    for method, rows in merged.groupby("method"):
+        if method == ENSEMBLE:
+            members = _selected(selection, "PROMO", "continuous")["members"].split("|")
+            assert len(members) >= 2
+            expected = np.median(rows[members].to_numpy(dtype=float), axis=1)
+        else:
+            expected = rows[method].to_numpy(dtype=float)
+        np.testing.assert_allclose(rows["forecast"].to_numpy(), expected)
+
+
+def test_selected_backtest_rules() -> None:
+    cv = pd.DataFrame({
+        "unique_id": ["a", "a", "b", "b", "c"], "family": ["F", "F", "F", "F", "G"],
+        "segment": "continuous", "ds": [5, 6, 5, 6, 5], "cutoff": [4, 4, 4, 4, 4],
+        "y": [1.0, 2.0, 3.0, 4.0, 5.0],
+        "AutoETS": [1.0, 2.0, 3.0, 4.0, 9.0], "AutoTheta": [3.0, 3.0, 3.0, np.nan, 8.0],
+        "Naive": [2.0, 10.0, 0.0, 1.0, 7.0],
+    })
+    base = {"segment": "continuous", "is_selected": True}
+    selection = pd.DataFrame([
+        {**base, "family": "F", "candidate": ENSEMBLE, "members": "AutoETS|AutoTheta|Naive"},
+        {**base, "family": "G", "candidate": "MSTL", "members": ""},  # pinned, never backtested
+        {**base, "family": "H", "candidate": "ZeroModel", "members": ""},  # no cv at all
+        {**base, "family": "G", "candidate": "Naive", "members": "", "is_selected": False},
+    ])
+    bt = selected_backtest(selection, cv)
+    assert dict(bt.dtypes.astype(str)) == BACKTEST_SCHEMA
+    # median of the members; b/6 has a NaN member, so no forecast (left out, as in scoring)
+    assert bt[["unique_id", "ds", "forecast"]].values.tolist() == [["a", 5, 2.0], ["a", 6, 3.0], ["b", 5, 3.0]]
+    assert set(bt["method"]) == {ENSEMBLE}
+    assert selected_backtest(selection, cv.iloc[0:0]).empty

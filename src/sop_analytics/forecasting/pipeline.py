@@ -14,20 +14,33 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 
-from sop_analytics.forecasting.candidates import top_down_split
+from sop_analytics.forecasting.candidates import ENSEMBLE, top_down_split
 from sop_analytics.forecasting.classification import CLASSIFICATION_SCHEMA, classify_demand
 from sop_analytics.forecasting.forecast import FORECAST_SCHEMA, empty_forecast, forecast_selected
-from sop_analytics.forecasting.selection import SELECTION_SCHEMA, select_methods
+from sop_analytics.forecasting.selection import SELECTION_SCHEMA, ensemble_median, select_methods
 
 __all__ = [
-    "HISTORY_COLUMNS", "PROMO_CALENDAR_COLUMNS", "calendar_regressor", "promo_families", "run_forecasting",
-    "to_panel",
+    "BACKTEST_SCHEMA", "HISTORY_COLUMNS", "PROMO_CALENDAR_COLUMNS", "calendar_regressor", "empty_backtest",
+    "promo_families", "run_forecasting", "selected_backtest", "to_panel",
 ]
 
 HISTORY_COLUMNS: tuple[str, ...] = (
     "master_sku", "master_family", "period_seq", "demand_units", "promo_units",
 )
 PIPELINE_CLASSIFICATION_SCHEMA: dict[str, str] = {"family": "object", **CLASSIFICATION_SCHEMA}
+# the rolling-origin backtest of the selected method: cutoff = period_seq of the last
+# training period of the window, ds = period_seq forecast, y = actual, forecast = unclipped
+BACKTEST_SCHEMA: dict[str, str] = {
+    "unique_id": "object",
+    "family": "object",
+    "segment": "object",
+    "cutoff": "int64",
+    "ds": "int64",
+    "y": "float64",
+    "forecast": "float64",
+    "method": "object",
+}
+_BACKTEST_KEYS = ["unique_id", "family", "segment", "cutoff", "ds", "y"]
 
 
 PROMO_CALENDAR_COLUMNS: tuple[str, ...] = ("master_sku", "period_seq", "promo_coverage")
@@ -109,15 +122,20 @@ def run_forecasting(
     ``n_jobs > 1`` runs chunks of families in that many processes; the result is identical
     to ``n_jobs=1`` (families are independent and the output is sorted).
 
-    Returns ``{"classification", "selection", "forecast"}``: classification per SKU
-    (``family`` + ``CLASSIFICATION_SCHEMA``), the selection table (``SELECTION_SCHEMA``)
-    and the forecast (``FORECAST_SCHEMA``, ``unique_id`` = master_sku, ``ds`` = period_seq).
+    Returns ``{"classification", "selection", "forecast", "backtest"}``: classification
+    per SKU (``family`` + ``CLASSIFICATION_SCHEMA``), the selection table
+    (``SELECTION_SCHEMA``), the forecast (``FORECAST_SCHEMA``, ``unique_id`` = master_sku,
+    ``ds`` = period_seq) and the rolling-origin backtest forecasts of the selected method of
+    every family segment (``BACKTEST_SCHEMA``, see :func:`selected_backtest`), sorted by
+    ``unique_id, cutoff, ds``. Long-tail families (forecast at family level) have no
+    backtest rows: their backtest is of the aggregated family series, not of a SKU.
     """
     if history.empty:
         return {
             "classification": pd.DataFrame({c: pd.Series(dtype=t) for c, t in PIPELINE_CLASSIFICATION_SCHEMA.items()}),
             "selection": pd.DataFrame({c: pd.Series(dtype=t) for c, t in SELECTION_SCHEMA.items()}),
             "forecast": empty_forecast(),
+            "backtest": empty_backtest(),
         }
     panel = to_panel(history, promo_calendar)
     last_ds = int(panel["ds"].max())
@@ -151,11 +169,60 @@ def run_forecasting(
     forecast = pd.concat([p[1] for p in parts], ignore_index=True).astype(FORECAST_SCHEMA)
     forecast = forecast.sort_values(["unique_id", "ds"], kind="mergesort").reset_index(drop=True)
     selection = selection.sort_values(["family", "segment", "rank", "candidate"], kind="mergesort")
+    backtest = pd.concat([empty_backtest()] + [p[2] for p in parts], ignore_index=True).astype(BACKTEST_SCHEMA)
+    backtest = backtest.sort_values(["unique_id", "cutoff", "ds"], kind="mergesort").reset_index(drop=True)
     return {
         "classification": classification.reset_index(drop=True),
         "selection": selection.reset_index(drop=True),
         "forecast": forecast,
+        "backtest": backtest,
     }
+
+
+def empty_backtest() -> pd.DataFrame:
+    """An empty backtest frame with the columns and dtypes of ``BACKTEST_SCHEMA``."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in BACKTEST_SCHEMA.items()})
+
+
+def selected_backtest(selection: pd.DataFrame, cv: pd.DataFrame) -> pd.DataFrame:
+    """The backtest forecasts of each family segment's selected candidate (``BACKTEST_SCHEMA``).
+
+    ``selection`` and ``cv`` as returned by :func:`selection.select_methods`. The forecast
+    is the candidate's ``cv`` column; for the Ensemble, the median of its members' columns
+    (:func:`selection.ensemble_median`, the rule selection scored it by). Rows where that
+    forecast is NaN are left out, as in scoring. A segment whose selected method was not
+    backtested gets no rows: inactive segments (ZeroModel by policy), segments that fell
+    back to Naive with no backtest possible, and pins of a method that was not a candidate.
+    Only the SKUs backtested have rows (all of them unless ``max_backtest_series`` sampled).
+    """
+    chosen = selection[selection["is_selected"].astype(bool)]
+    if cv.empty or chosen.empty:
+        return empty_backtest()
+    groups = cv.groupby(["family", "segment"], sort=True).indices
+    parts = []
+    for row in chosen.itertuples(index=False):
+        idx = groups.get((row.family, row.segment))
+        if idx is None:
+            continue
+        seg_cv = cv.iloc[idx]
+        if row.candidate == ENSEMBLE:
+            members = [m for m in str(row.members).split("|") if m]
+            if not members or any(m not in seg_cv.columns for m in members):
+                continue
+            values = ensemble_median(seg_cv, members)
+        elif row.candidate in seg_cv.columns:
+            values = seg_cv[row.candidate].to_numpy(dtype=float)
+        else:
+            continue
+        keep = ~np.isnan(values)
+        if not keep.any():
+            continue
+        part = seg_cv.loc[keep, _BACKTEST_KEYS].assign(forecast=values[keep], method=row.candidate)
+        parts.append(part)
+    if not parts:
+        return empty_backtest()
+    backtest = pd.concat(parts, ignore_index=True)[list(BACKTEST_SCHEMA)].astype(BACKTEST_SCHEMA)
+    return backtest.sort_values(["unique_id", "cutoff", "ds"], kind="mergesort").reset_index(drop=True)
 
 
 def _family_chunks(panel: pd.DataFrame, n_jobs: int) -> list[list[str]]:
@@ -175,19 +242,22 @@ def _family_chunks(panel: pd.DataFrame, n_jobs: int) -> list[list[str]]:
 def _select_and_forecast(
     panel: pd.DataFrame, pins: pd.DataFrame | None, long_tail: tuple[str, ...], last_ds: int,
     common: dict, future_promo: pd.DataFrame | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Selection and forecast for a set of families (SKU level, then long-tail families).
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Selection, forecast and selected backtest for a set of families (SKU level, then
+    long-tail families).
 
     A long-tail family's aggregated series has as regressor the mean of its SKUs' (the
     share of the family's SKUs on promotion, weighted by days), in history and horizon.
+    Long-tail families add no backtest rows (their backtest is at family level).
     """
     sku_panel = panel[~panel["family"].isin(long_tail)]
-    selection, _ = select_methods(sku_panel, pins=pins, **common)
+    selection, cv = select_methods(sku_panel, pins=pins, **common)
+    backtest = selected_backtest(selection, cv)
     forecast = forecast_selected(sku_panel, selection, horizon=common["horizon"],
                                  season_length=common["season_length"], future_promo=future_promo)
     lt_panel = panel[panel["family"].isin(long_tail)]
     if lt_panel.empty:
-        return selection, forecast
+        return selection, forecast, backtest
     agg = lt_panel.groupby(["family", "ds"], sort=True).agg(
         y=("y", "sum"), promo_units=("promo_units", "sum"), promo_share=("promo_share", "sum"),
     ).reset_index()
@@ -214,4 +284,4 @@ def _select_and_forecast(
     split["method"] = "TopDown(" + split["method"] + ")"
     selection = pd.concat([selection, lt_selection], ignore_index=True).astype(SELECTION_SCHEMA)
     forecast = pd.concat([forecast, split[list(FORECAST_SCHEMA)]], ignore_index=True)
-    return selection, forecast.astype(FORECAST_SCHEMA)
+    return selection, forecast.astype(FORECAST_SCHEMA), backtest

@@ -55,6 +55,7 @@ from sop_analytics.forecasting.candidates import (
 __all__ = [
     "SELECTION_SCHEMA",
     "BacktestPlan",
+    "ensemble_median",
     "plan_backtest",
     "run_backtest",
     "select_methods",
@@ -319,6 +320,13 @@ def _score(
     return pd.DataFrame(rows)
 
 
+def ensemble_median(cv: pd.DataFrame, members: Sequence[str]) -> np.ndarray:
+    """The Ensemble's backtest forecast: row-wise median of its ``members``' columns of
+    ``cv`` (NaN where any member is NaN). The one rule, used by selection and by the
+    pipeline's backtest output."""
+    return np.median(cv[list(members)].to_numpy(dtype=float), axis=1)
+
+
 def _add_ensemble(cv: pd.DataFrame, scores: pd.DataFrame, size: int) -> tuple[pd.DataFrame, dict]:
     """Median of the ``size`` best non-yardstick candidates of each family segment."""
     members: dict[tuple[str, str], list[str]] = {}
@@ -331,7 +339,7 @@ def _add_ensemble(cv: pd.DataFrame, scores: pd.DataFrame, size: int) -> tuple[pd
             continue
         chosen = pool["candidate"].tolist()
         mask = (cv["family"] == family) & (cv["segment"] == segment)
-        cv.loc[mask, ENSEMBLE] = np.median(cv.loc[mask, chosen].to_numpy(dtype=float), axis=1)
+        cv.loc[mask, ENSEMBLE] = ensemble_median(cv.loc[mask], chosen)
         members[(family, segment)] = chosen
     return cv, members
 

@@ -1,0 +1,245 @@
+{#- Forecast accuracy per evaluation (published plans or backtests), number, lag and level
+    (sku, family, company), for each cycle and pooled over every scored cycle
+    (cycle = 'all'). Built from fct_forecast_errors.
+
+    Family and company figures are computed from SKU errors: WAPE = sum of the SKUs'
+    absolute errors / sum of actuals, so a SKU's over-forecast never cancels another's
+    under-forecast. `netted_wape` is the comfortable figure shown beside it, labelled: the
+    absolute error of the family's (company's) total per period, where SKU errors cancel.
+    MASE and RMSSE of a family or the company are the mean of their SKUs' values. The
+    formulas and which demand class each metric suits are in the dbt docs (metric
+    definitions). -#}
+with
+
+errors as (
+
+    select * from {{ ref('fct_forecast_errors') }}
+
+),
+
+levels as (
+
+    select 'sku' as aggregation_level
+    union all
+    select 'family'
+    union all
+    select 'company'
+
+),
+
+levelled as (
+
+    select
+        errors.*,
+        levels.aggregation_level,
+        case when levels.aggregation_level = 'company' then '(all)' else errors.master_family end as family_key,
+        case when levels.aggregation_level = 'sku' then errors.master_sku else '(all)' end as sku_key
+
+    from errors
+    cross join levels
+
+),
+
+period_totals as (
+
+    select
+        evaluation,
+        number_source,
+        lag,
+        aggregation_level,
+        family_key,
+        sku_key,
+        cycle,
+        count(*) as n_sku_periods,
+        sum(actual_units) as actual_units,
+        sum(forecast_units) as forecast_units,
+        sum(error_units) as error_units,
+        sum(abs_error_units) as abs_error_units,
+        abs(sum(error_units)) as netted_abs_error_units,
+        count(*) filter (where actual_units = 0) as n_zero_actual,
+        sum(abs_error_units / actual_units) filter (where actual_units > 0) as ape_sum,
+        count(*) filter (where actual_units > 0) as n_ape,
+        sum(abs_error_value) as abs_error_value,
+        sum(actual_value) as actual_value,
+        count(*) filter (where is_tracking_signal_flagged) as n_tracking_flagged,
+        max(tracking_signal) as tracking_signal
+
+    from levelled
+    group by evaluation, number_source, lag, aggregation_level, family_key, sku_key, cycle
+
+),
+
+per_cycle as (
+
+    select
+        period_totals.*,
+        1 as n_cycles
+
+    from period_totals
+
+),
+
+pooled as (
+
+    select
+        evaluation,
+        number_source,
+        lag,
+        aggregation_level,
+        family_key,
+        sku_key,
+        'all' as cycle,
+        sum(n_sku_periods) as n_sku_periods,
+        sum(actual_units) as actual_units,
+        sum(forecast_units) as forecast_units,
+        sum(error_units) as error_units,
+        sum(abs_error_units) as abs_error_units,
+        sum(netted_abs_error_units) as netted_abs_error_units,
+        sum(n_zero_actual) as n_zero_actual,
+        sum(ape_sum) as ape_sum,
+        sum(n_ape) as n_ape,
+        sum(abs_error_value) as abs_error_value,
+        sum(actual_value) as actual_value,
+        arg_max(n_tracking_flagged, cycle) as n_tracking_flagged,
+        arg_max(tracking_signal, cycle) as tracking_signal,
+        count(*) as n_cycles
+
+    from period_totals
+    group by evaluation, number_source, lag, aggregation_level, family_key, sku_key
+
+),
+
+windows as (
+
+    select * from per_cycle
+    union all by name
+    select * from pooled
+
+),
+
+sku_scaled_per_cycle as (
+
+    select
+        evaluation,
+        number_source,
+        lag,
+        master_sku,
+        master_family,
+        cycle,
+        avg(abs_error_units / scale_mae) filter (where scale_mae > 0) as mase,
+        sqrt(avg(squared_error / scale_mse) filter (where scale_mse > 0)) as rmsse
+
+    from errors
+    group by evaluation, number_source, lag, master_sku, master_family, cycle
+
+),
+
+sku_scaled_pooled as (
+
+    select
+        evaluation,
+        number_source,
+        lag,
+        master_sku,
+        master_family,
+        'all' as cycle,
+        avg(abs_error_units / scale_mae) filter (where scale_mae > 0) as mase,
+        sqrt(avg(squared_error / scale_mse) filter (where scale_mse > 0)) as rmsse
+
+    from errors
+    group by evaluation, number_source, lag, master_sku, master_family
+
+),
+
+sku_scaled as (
+
+    select * from sku_scaled_per_cycle
+    union all
+    select * from sku_scaled_pooled
+
+),
+
+scaled_levels as (
+
+    select
+        sku_scaled.evaluation,
+        sku_scaled.number_source,
+        sku_scaled.lag,
+        levels.aggregation_level,
+        case when levels.aggregation_level = 'company' then '(all)' else sku_scaled.master_family end as family_key,
+        case when levels.aggregation_level = 'sku' then sku_scaled.master_sku else '(all)' end as sku_key,
+        sku_scaled.cycle,
+        avg(sku_scaled.mase) as mase,
+        avg(sku_scaled.rmsse) as rmsse
+
+    from sku_scaled
+    cross join levels
+    group by all
+
+),
+
+classes as (
+
+    select * from {{ ref('fct_demand_classification') }}
+
+),
+
+final as (
+
+    select
+        windows.evaluation,
+        windows.number_source,
+        windows.aggregation_level,
+        case when windows.aggregation_level = 'company' then null else windows.family_key end as master_family,
+        case when windows.aggregation_level = 'sku' then windows.sku_key end as master_sku,
+        classes.demand_class,
+        windows.lag,
+        windows.cycle,
+        windows.n_cycles,
+        windows.n_sku_periods,
+        cast(windows.actual_units as double) as actual_units,
+        cast(windows.forecast_units as double) as forecast_units,
+        cast(windows.abs_error_units as double) as abs_error_units,
+        cast(windows.abs_error_units / nullif(windows.actual_units, 0) as double) as wape,
+        cast(windows.netted_abs_error_units / nullif(windows.actual_units, 0) as double) as netted_wape,
+        cast(windows.ape_sum / nullif(windows.n_ape, 0) as double) as mape,
+        windows.n_zero_actual as mape_excluded_periods,
+        cast(scaled_levels.mase as double) as mase,
+        cast(scaled_levels.rmsse as double) as rmsse,
+        cast(windows.error_units as double) as bias_units,
+        cast(windows.error_units / nullif(windows.actual_units, 0) as double) as bias_pct,
+        case when windows.aggregation_level = 'sku' then cast(windows.tracking_signal as double) end
+            as tracking_signal,
+        windows.n_tracking_flagged as n_tracking_signal_flagged,
+        cast(windows.abs_error_value / nullif(windows.actual_value, 0) as double) as revenue_weighted_error,
+        cast(windows.abs_error_value as double) as abs_error_value,
+        cast(windows.actual_value as double) as actual_value,
+        case
+            when windows.aggregation_level != 'sku' then 'wape'
+            when classes.demand_class in ('intermittent', 'lumpy', 'inactive', 'eol') then 'rmsse'
+            else 'wape'
+        end as primary_metric
+
+    from windows
+    left join scaled_levels
+        on windows.evaluation = scaled_levels.evaluation
+            and windows.number_source = scaled_levels.number_source
+            and windows.lag = scaled_levels.lag
+            and windows.aggregation_level = scaled_levels.aggregation_level
+            and windows.family_key = scaled_levels.family_key
+            and windows.sku_key = scaled_levels.sku_key
+            and windows.cycle = scaled_levels.cycle
+    left join classes
+        on windows.aggregation_level = 'sku'
+            and windows.sku_key = classes.master_sku
+
+)
+
+select
+    final.*,
+    case final.primary_metric when 'rmsse' then final.rmsse else final.wape end as primary_error,
+    concat_ws(
+        '|', final.evaluation, final.number_source, final.aggregation_level,
+        coalesce(final.master_family, '(all)'), coalesce(final.master_sku, '(all)'), final.lag, final.cycle
+    ) as accuracy_key
+from final
