@@ -15,7 +15,7 @@ sqlfluff lint models tests/generic analyses
 
 echo "== demo company + dbt build (all tests)"
 python -m sop_analytics.demo --seed 42 --out data/demo
-python -m sop_analytics.cycles --previous 6 --fresh-archive
+python -m sop_analytics.cycles --previous 8 --fresh-archive --scripted-planner
 dbt docs generate --profiles-dir . --project-dir . > /dev/null
 
 echo "== pytest"

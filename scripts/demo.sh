@@ -4,7 +4,7 @@
 # has published plans to score), and generate the dbt docs (the data dictionary).
 #   bash scripts/demo.sh            # demo company, seed 42
 #   SEED=7 bash scripts/demo.sh     # another demo company
-#   CYCLES=3 bash scripts/demo.sh   # publish 3 earlier cycles (default 6) before the current one
+#   CYCLES=3 bash scripts/demo.sh   # publish 3 earlier cycles (default 8) before the current one
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -18,8 +18,8 @@ mkdir -p build
 echo "== generating the demo company (seed $seed) into data/demo"
 python -m sop_analytics.demo --seed "$seed" --out data/demo
 
-echo "== dbt: ${CYCLES:-6} earlier cycles published, then dbt build of the current cycle"
-python -m sop_analytics.cycles --previous "${CYCLES:-6}" --fresh-archive
+echo "== dbt: ${CYCLES:-8} earlier cycles published, then dbt build of the current cycle"
+python -m sop_analytics.cycles --previous "${CYCLES:-8}" --fresh-archive --scripted-planner
 
 echo "== dbt docs generate"
 dbt docs generate --profiles-dir . --project-dir . > /dev/null

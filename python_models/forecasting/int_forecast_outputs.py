@@ -9,6 +9,9 @@ Python model through its config: the YAML sets ``config.meta.forecast_horizon``,
 family level and split to SKUs by share) from the dbt vars of the same names (rendered as
 strings).
 
+Demand is modelled per day of each planning period (4-4-5 periods have 28 or 35 days),
+so int_planning_periods passes every period's length.
+
 The promotion calendar (int_promotion_coverage_by_sku_period) is PromoLift's regressor for
 history and horizon when crm/promotions was landed; without it no promotion is assumed in
 the horizon.
@@ -26,6 +29,7 @@ def model(dbt, session):
     long_tail = str(dbt.config.meta_get("long_tail_families", ""))
     history = dbt.ref("int_demand_history_by_sku_period").df()
     calendar = dbt.ref("int_promotion_coverage_by_sku_period").df()
+    periods = dbt.ref("int_planning_periods").df()
     files = dbt.source("landing", "files").df()
     promotions_landed = bool(
         ((files["source_system"] == "crm") & (files["entity"] == "promotions") & (files["status"] == "present")).any()
@@ -37,5 +41,6 @@ def model(dbt, session):
         pins=pins_from_seed(dbt.ref("forecast_method_pins").df()),
         long_tail_families=[family.strip() for family in long_tail.split(",") if family.strip()],
         promo_calendar=calendar[["master_sku", "period_seq", "promo_coverage"]] if promotions_landed else None,
+        period_days=periods[["period_seq", "n_days"]],
     )
     return stack_outputs(result)

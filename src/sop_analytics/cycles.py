@@ -13,6 +13,11 @@ before it; then one ``dbt build`` (all models and tests) for the current cycle (
 ``cycle`` when given in ``--vars``, else the default: the period after the last one with
 shipped demand). Archived cycles are never rewritten, so replaying twice adds nothing.
 
+Each earlier run publishes the cycle's statistical baseline, its proposals (fct_plan_proposals)
+and its consensus plan. With ``--scripted-planner`` (the demo) a scripted planner then decides
+every proposal of that cycle in ``plan/decisions`` of the landing folder, so the next cycle's
+consensus plan applies the accepted ones: the closed loop, run several times.
+
 The dbt project, profile and database are the usual ones (``SOP_LANDING_DIR``,
 ``SOP_DUCKDB_PATH``); extra arguments after ``--`` go to the final ``dbt build``.
 """
@@ -28,8 +33,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
-__all__ = ["current_cycle", "previous_cycles", "run_cycles"]
+__all__ = ["current_cycle", "decide_proposals", "previous_cycles", "run_cycles"]
+
+PUBLISH_SELECTION = ("+fct_plan_archive", "+fct_plan_proposals", "+fct_consensus_plan_archive")
+DECISION_COLUMNS = ["proposal_id", "decision", "adjusted_quantity", "rationale", "decided_by", "decided_at"]
 
 
 def previous_cycles(cycle: str, n: int, periods_per_year: int = 12) -> list[str]:
@@ -62,9 +71,57 @@ def current_cycle(database: Path) -> str:
         con.close()
 
 
+def decide_proposals(proposals: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The demo's scripted planner: a decision for every proposal of one cycle.
+
+    - a change above 50% is modified to half of it (a big jump: take half, review next cycle);
+    - forecast error in all of the last three periods: accept;
+    - otherwise reject (two periods of evidence: wait for a third).
+    Decided five days into the cycle (before the next one starts), by ``demo planner``.
+    """
+    rows = []
+    decided_at = (as_of + pd.Timedelta(days=5, hours=10)).strftime("%Y-%m-%dT%H:%M:%S")
+    for p in proposals.sort_values("proposal_id").itertuples(index=False):
+        if abs(p.change_pct) > 0.5:
+            adjusted = round(p.baseline_level_units + (p.proposed_level_units - p.baseline_level_units) / 2, 1)
+            rows.append((p.proposal_id, "modify", adjusted,
+                         f"change of {p.change_pct:+.0%} is too big a jump at once: take half, review next cycle"))
+        elif p.n_forecast_error_periods >= 3:
+            rows.append((p.proposal_id, "accept", None,
+                         "demand moved beyond noise in all of the last three periods: re-level"))
+        else:
+            rows.append((p.proposal_id, "reject", None,
+                         f"only {p.n_forecast_error_periods} of 3 periods beyond noise: wait for another period"))
+    out = pd.DataFrame(rows, columns=DECISION_COLUMNS[:4])
+    return out.assign(decided_by="demo planner", decided_at=decided_at)[DECISION_COLUMNS]
+
+
+def _scripted_decisions(database: Path, landing: Path, cycle: str) -> int:
+    """Decide the proposals of ``cycle`` and merge them into ``landing/plan/decisions.csv``."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        proposals = con.sql(
+            "select proposal_id, change_pct, baseline_level_units, proposed_level_units, n_forecast_error_periods "
+            f"from marts.fct_plan_proposals where cycle = '{cycle}'").df()
+        [(as_of,)] = con.sql(
+            f"select period_start from intermediate.int_planning_periods where period_id = '{cycle}'").fetchall()
+    finally:
+        con.close()
+    new = decide_proposals(proposals, pd.Timestamp(as_of))
+    path = landing / "plan" / "decisions.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old = pd.read_csv(path, dtype=str, keep_default_na=False) if path.exists() else pd.DataFrame(columns=DECISION_COLUMNS)
+    new = new.assign(adjusted_quantity=[("" if pd.isna(q) else f"{q:.1f}") for q in new["adjusted_quantity"]])
+    merged = pd.concat([old, new.astype(str)], ignore_index=True)
+    merged = merged.drop_duplicates(["proposal_id", "decided_at"], keep="last")
+    merged.sort_values(["decided_at", "proposal_id"]).to_csv(path, index=False)
+    print(f"scripted planner: {len(new)} decisions on the proposals of {cycle} -> {path}", flush=True)
+    return len(new)
+
+
 def run_cycles(previous: int, *, project_dir: Path, build_args: Sequence[str] = (),
                dbt_vars: dict | None = None, env: dict[str, str] | None = None,
-               fresh_archive: bool = False) -> list[str]:
+               fresh_archive: bool = False, scripted_planner: bool = False) -> list[str]:
     """Publish the ``previous`` cycles before the current one, then build the current one.
 
     ``fresh_archive`` starts the plan archive afresh (``--full-refresh`` on the first run):
@@ -77,6 +134,11 @@ def run_cycles(previous: int, *, project_dir: Path, build_args: Sequence[str] = 
         database = project_dir / database
     database.parent.mkdir(parents=True, exist_ok=True)
     var_args = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
+    landing = Path(env.get("SOP_LANDING_DIR", "data/demo/landing"))
+    if not landing.is_absolute():
+        landing = project_dir / landing
+    if scripted_planner and fresh_archive:
+        (landing / "plan" / "decisions.csv").unlink(missing_ok=True)  # decisions on another archive's proposals
     _dbt(["seed", *var_args], project_dir, env)  # `dbt run` does not load seeds the models read
     if "cycle" in dbt_vars:
         cycle = str(dbt_vars["cycle"])
@@ -86,8 +148,10 @@ def run_cycles(previous: int, *, project_dir: Path, build_args: Sequence[str] = 
     earlier = previous_cycles(cycle, previous)
     for i, past in enumerate(earlier):
         refresh = ["--full-refresh"] if fresh_archive and i == 0 else []
-        _dbt(["run", "--select", "+fct_plan_archive", *refresh, "--vars", json.dumps({**dbt_vars, "cycle": past})],
+        _dbt(["run", "--select", *PUBLISH_SELECTION, *refresh, "--vars", json.dumps({**dbt_vars, "cycle": past})],
              project_dir, env)
+        if scripted_planner:
+            _scripted_decisions(database, landing, past)
     refresh = ["--full-refresh"] if fresh_archive and not earlier else []
     _dbt(["build", *refresh, *var_args, *build_args], project_dir, env)
     return [*earlier, cycle]
@@ -103,10 +167,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--project-dir", type=Path, default=Path.cwd())
     parser.add_argument("--fresh-archive", action="store_true",
                         help="start the plan archive afresh (a newly generated demo company)")
+    parser.add_argument("--scripted-planner", action="store_true",
+                        help="the demo: a scripted planner decides each earlier cycle's proposals")
     parser.add_argument("build_args", nargs="*", help="after --: extra arguments for the final dbt build")
     args = parser.parse_args(argv)
     cycles = run_cycles(args.previous, project_dir=args.project_dir.resolve(), build_args=args.build_args,
-                        dbt_vars=json.loads(args.vars), fresh_archive=args.fresh_archive)
+                        dbt_vars=json.loads(args.vars), fresh_archive=args.fresh_archive,
+                        scripted_planner=args.scripted_planner)
     print(f"cycles run: {', '.join(cycles)}")
 
 

@@ -49,6 +49,26 @@ def summarize(database: str) -> str:
             "where number_source = 'statistical_baseline' and lag = 1 order by revenue_at_risk_rank limit 5"
         ).fetchall():
             lines.append(f"  {sku:<10} {family:<18} {risk:>12,.0f}  {why}")
+        lines.append("Why the plan missed (lag 1, all published cycles, units; |parts| summed):")
+        [parts] = con.sql(
+            "select sum(abs(supply_disruption_units)), sum(abs(customer_mix_units)), "
+            "sum(abs(demand_variability_units)), sum(abs(forecast_error_units)) "
+            "from marts.fct_plan_miss_decomposition where lag = 1").fetchall()
+        for name, value in zip(("supply disruption", "customer mix", "demand variability", "forecast error"), parts):
+            lines.append(f"  {name:<22} {float(value or 0):>14,.0f}")
+        [(n_proposals, n_decided)] = con.sql(
+            "select count(*), count(d.proposal_id) from marts.fct_plan_proposals as p "
+            "left join (select distinct proposal_id from marts.fct_plan_decisions) as d using (proposal_id)").fetchall()
+        lines.append(f"Proposals raised: {n_proposals}, decided: {n_decided}; decisions by outcome:")
+        for decision, n, value in con.sql(
+            "select decision, count(*), sum(value_added_units) from marts.fct_plan_decisions where is_latest "
+            "group by 1 order by 1").fetchall():
+            lines.append(f"  {decision:<8} {n:>5}   error saved so far {float(value or 0):>12,.0f} units")
+        lines.append("Open escalations by owner (to the leadership review):")
+        for owner, n, lead in con.sql(
+            "select owner_role, count(*), count(*) filter (where is_escalated_to_leadership) "
+            "from marts.rpt_miss_escalations where status = 'open' group by 1 order by 1").fetchall():
+            lines.append(f"  {owner:<16} {n:>4} open ({lead} to leadership)")
         return "\n".join(lines)
     finally:
         con.close()

@@ -55,16 +55,17 @@ def run_dbt(landing: Path, workdir: Path, *args: str, dbt_vars: dict | None = No
     return DbtRun(done.returncode, done.stdout + done.stderr, database, landing)
 
 
-PREVIOUS_CYCLES = 6  # cycles published before the current one in the multi-cycle builds
+PREVIOUS_CYCLES = 8  # cycles published before the current one in the multi-cycle builds
 
 
 def run_cycles(landing: Path, workdir: Path, previous: int = PREVIOUS_CYCLES,
                dbt_vars: dict | None = None) -> DbtRun:
-    """``python -m sop_analytics.cycles``: publish ``previous`` cycles, then build the current one."""
+    """``python -m sop_analytics.cycles --scripted-planner``: publish ``previous`` cycles (a
+    scripted planner deciding each one's proposals), then build the current one."""
     workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / "sop.duckdb"
     command = [sys.executable, "-m", "sop_analytics.cycles", "--previous", str(previous),
-               "--project-dir", str(ROOT)]
+               "--project-dir", str(ROOT), "--scripted-planner"]
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
     env = {**os.environ, "SOP_LANDING_DIR": str(landing), "SOP_DUCKDB_PATH": str(database),

@@ -197,7 +197,7 @@ def test_every_number_in_one_table(planted_build):
     and finance (whose numbers do not) lose to it."""
     run, _ = planted_build
     table = frame(run, "select * from marts.rpt_accuracy_by_number")
-    numbers = {"statistical_baseline", "sales", "operations", "finance_budget", "naive", "seasonal_naive"}
+    numbers = {"statistical_baseline", "consensus", "sales", "operations", "finance_budget", "naive", "seasonal_naive"}
     families = set(frame(run, "select distinct master_family from marts.fct_forecast_errors")["master_family"])
     for lag in (1, 2, 3):
         at_lag = table[table["lag"] == lag]

@@ -127,7 +127,8 @@ def test_long_tail_family_can_be_forecast_top_down(small_planted, tmp_path):
 
 def test_planned_promotions_reach_the_forecast(planted_build):
     """crm/promotions is the regressor: every promotion planned in the horizon is in the
-    coverage model, and where PromoLift forecasts, the periods it covers are lifted."""
+    coverage model, and where PromoLift forecasts, the periods it covers are lifted (per day:
+    4-4-5 periods differ in length)."""
     run, _ = planted_build
     promotions = pd.read_csv(run.landing / "crm" / "promotions.csv", dtype=str)
     [(horizon_start, horizon_end)] = run.query(
@@ -142,8 +143,9 @@ def test_planned_promotions_reach_the_forecast(planted_build):
     assert planned - quarantined <= covered
     ratios = frame(run, """
         with f as (
-            select f.master_sku, f.forecast_units, coalesce(c.promo_coverage, 0) > 0 as covered
+            select f.master_sku, f.forecast_units / p.n_days as forecast_units, coalesce(c.promo_coverage, 0) > 0 as covered
             from marts.fct_demand_forecast as f
+            inner join intermediate.int_planning_periods as p using (period_id)
             left join intermediate.int_promotion_coverage_by_sku_period as c using (master_sku, period_id)
             where f.method = 'PromoLift'
         )

@@ -319,3 +319,25 @@ def test_selected_backtest_rules() -> None:
     assert bt[["unique_id", "ds", "forecast"]].values.tolist() == [["a", 5, 2.0], ["a", 6, 3.0], ["b", 5, 3.0]]
     assert set(bt["method"]) == {ENSEMBLE}
     assert selected_backtest(selection, cv.iloc[0:0]).empty
+
+
+def test_period_lengths_are_modelled_as_daily_rates() -> None:
+    """4-4-5 periods: demand of 10 a day gives 280 and 350; with the lengths the forecast
+    follows them (and the backtest is in units), without them it averages them out."""
+    t = np.arange(1, T + 1)
+    days = pd.DataFrame({"period_seq": np.arange(1, T + 13), "n_days": np.where(np.arange(1, T + 13) % 3 == 0, 35, 28)})
+    rng = np.random.default_rng(5)
+    y = np.round(days["n_days"].to_numpy()[:T] * 10 * rng.gamma(400, 1 / 400, T))
+    history = pd.DataFrame({"master_sku": "X", "master_family": "F", "period_seq": t, "demand_units": y,
+                            "promo_units": 0.0})
+    pins = pd.DataFrame({"family": ["F"], "method": ["AutoETS"], "reason": ["test"]})
+    out = run_forecasting(history, horizon=6, n_windows=2, pins=pins, period_days=days)
+    fc = out["forecast"].set_index("ds")["forecast"]
+    n = days.set_index("period_seq")["n_days"]
+    np.testing.assert_allclose(fc / n.loc[fc.index], 10.0, rtol=0.05)
+    assert fc.loc[[d for d in fc.index if d % 3 == 0]].min() > 1.2 * fc.loc[[d for d in fc.index if d % 3]].max()
+    bt = out["backtest"]
+    assert len(bt) > 0
+    np.testing.assert_allclose(bt["y"], bt["ds"].map(history.set_index("period_seq")["demand_units"]), rtol=1e-9)
+    with pytest.raises(ValueError, match="period_days"):
+        run_forecasting(history, horizon=6, n_windows=2, pins=pins, period_days=days[days["period_seq"] < T])

@@ -6,6 +6,7 @@
     Published numbers (`evaluation = 'published'`), for every cycle in the plan archive:
     - statistical_baseline: fct_plan_archive (what was actually published; the archive is
       the record this layer reads, hence a mart as input);
+    - consensus: fct_consensus_plan_archive, the baseline after the planner's decisions;
     - sales, operations: the latest crm/sales_forecast and erp/ops_forecast submission made
       before the cycle's as-of date, spread evenly over the days of its calendar month and
       summed into planning periods; a period the submission does not cover every day of is
@@ -37,6 +38,12 @@ calendar_days as (
 archive as (
 
     select * from {{ ref('fct_plan_archive') }}
+
+),
+
+consensus_archive as (
+
+    select * from {{ ref('fct_consensus_plan_archive') }}
 
 ),
 
@@ -108,6 +115,20 @@ statistical_baseline as (
 
     from archive
     where archive.horizon_step <= {{ max_lag }}
+
+),
+
+consensus as (
+
+    select
+        'consensus' as number_source,
+        consensus_archive.cycle,
+        consensus_archive.master_sku,
+        consensus_archive.period_id,
+        consensus_archive.consensus_units as forecast_units
+
+    from consensus_archive
+    where consensus_archive.horizon_step <= {{ max_lag }}
 
 ),
 
@@ -262,6 +283,13 @@ seasonal_naive as (
 published as (
 
     select * from statistical_baseline
+    union all
+    select consensus.*
+    from consensus
+    semi join statistical_baseline
+        on consensus.cycle = statistical_baseline.cycle
+            and consensus.master_sku = statistical_baseline.master_sku
+            and consensus.period_id = statistical_baseline.period_id
     union all
     select * from functional_complete
     union all

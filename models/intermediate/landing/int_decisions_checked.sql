@@ -1,3 +1,6 @@
+{#- Planner decisions on proposals (plan/decisions). A decision must answer a proposal the
+    pipeline raised (fct_plan_proposals, the archive of every cycle's proposals): one that
+    does not is quarantined as `unknown_proposal`. -#}
 with
 
 decisions as (
@@ -6,17 +9,25 @@ decisions as (
 
 ),
 
+proposals as (
+
+    select * from {{ ref('fct_plan_proposals') }}
+
+),
+
 checked as (
 
     select
-        *,
-        {{ quarantine_rule(key_rules(['proposal_id', 'decided_at']) + [
-            ["decision not in ('accept', 'reject', 'modify')", 'unknown_decision'],
-            ["decision = 'modify' and adjusted_quantity is null", 'missing_value'],
-            ['adjusted_quantity < 0', 'negative_quantity'],
+        decisions.*,
+        {{ quarantine_rule(key_rules(['decisions.proposal_id', 'decisions.decided_at']) + [
+            ["decisions.decision not in ('accept', 'reject', 'modify')", 'unknown_decision'],
+            ["decisions.decision = 'modify' and decisions.adjusted_quantity is null", 'missing_value'],
+            ['decisions.adjusted_quantity < 0', 'negative_quantity'],
+            ['proposals.proposal_id is null', 'unknown_proposal'],
         ]) }} as quarantine_rule
 
     from decisions
+    left join proposals on decisions.proposal_id = proposals.proposal_id
 
 )
 

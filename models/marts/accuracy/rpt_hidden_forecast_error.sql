@@ -111,10 +111,10 @@ hidden as (
         concat_ws(
             '; ',
             case when is_error_high then primary_metric || ' ' || round(sku_error, 2) || ' beyond its threshold' end,
-            case when is_biased then 'bias ' || round(100 * sku_bias_pct, 0) || '%' end,
-            case when family_looks_fine then 'family shows ' || round(100 * family_netted_wape, 0) || '%' end,
+            case when is_biased then 'bias ' || cast(round(100 * sku_bias_pct) as bigint) || '%' end,
+            case when family_looks_fine then 'family shows ' || cast(round(100 * family_netted_wape) as bigint) || '%' end,
             case
-                when company_looks_fine then 'company shows ' || round(100 * company_netted_wape, 0) || '%'
+                when company_looks_fine then 'company shows ' || cast(round(100 * company_netted_wape) as bigint) || '%'
             end
         ) as why_hidden
 

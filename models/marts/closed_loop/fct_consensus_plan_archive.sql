@@ -1,0 +1,22 @@
+{#- Every cycle's consensus plan, kept: incremental, append-only by cycle, a cycle already
+    archived is never rewritten (like fct_plan_archive), so accuracy can score the
+    consensus as it was published and a decision's effect stays visible. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
+
+with
+
+consensus as (
+
+    select * from {{ ref('fct_consensus_plan') }}
+
+)
+
+select *
+from consensus
+{% if is_incremental() %}
+    where cycle not in (select distinct archived.cycle from {{ this }} as archived)
+{% endif %}

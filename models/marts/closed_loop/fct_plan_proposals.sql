@@ -1,0 +1,177 @@
+{#- Proposed corrections to the statistical baseline, raised in each cycle and kept
+    (incremental, append-only by cycle; a cycle already archived is never rewritten): for a
+    master SKU whose lag-1 misses over the last var proposal_periods (default 3) closed
+    periods were forecast error (beyond the noise band) the same way in at least
+    var proposal_min_periods (default 2) of them, re-level the baseline by the bias those
+    plans showed: factor = requested demand / plan summed over those periods (like for
+    like, so seasonality does not leak into the factor). The current baseline has seen
+    those periods and may have partly adapted: the planner weighs that. Raised only when the change is at least
+    var proposal_min_change (default 0.10). A planner decides through plan/decisions
+    (proposal_id); an accepted or modified proposal changes the next cycle's consensus plan
+    (fct_consensus_plan). proposal_id = PRP-<cycle>-<master_sku>, stable across re-runs. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
+{%- set n_periods = var('proposal_periods', 3) %}
+with
+
+cycle as (
+
+    select * from {{ ref('int_planning_cycle') }}
+
+),
+
+periods as (
+
+    select * from {{ ref('int_planning_periods') }}
+
+),
+
+decomposition as (
+
+    select * from {{ ref('fct_plan_miss_decomposition') }}
+
+),
+
+root_causes as (
+
+    select * from {{ ref('fct_plan_miss_root_causes') }}
+
+),
+
+baseline as (
+
+    select * from {{ ref('fct_demand_forecast') }}
+
+),
+
+recent as (
+
+    select
+        decomposition.*,
+        periods.period_seq
+
+    from decomposition
+    inner join periods on decomposition.period_id = periods.period_id
+    cross join cycle
+    where
+        decomposition.lag = 1
+        and periods.period_seq between cycle.cycle_period_seq - {{ n_periods }} and cycle.cycle_period_seq - 1
+
+),
+
+direction as (
+
+    select
+        master_sku,
+        case
+            when count(*) filter (where forecast_error_units > 0) >= count(*) filter (where forecast_error_units < 0)
+                then 1
+            else -1
+        end as direction
+
+    from recent
+    group by master_sku
+
+),
+
+evidence as (
+
+    select
+        recent.master_sku,
+        any_value(recent.master_family) as master_family,
+        count(*) filter (where sign(recent.forecast_error_units) = direction.direction) as n_periods,
+        sum(recent.requested_units) filter (where sign(recent.forecast_error_units) = direction.direction)
+        / nullif(sum(recent.plan_units) filter (where sign(recent.forecast_error_units) = direction.direction), 0)
+            as bias_ratio,
+        sum(recent.requested_units) / nullif(sum(recent.plan_units), 0) - 1 as recent_bias_pct,
+        min(recent.period_id) as first_period_id,
+        max(recent.period_id) as last_period_id
+
+    from recent
+    inner join direction on recent.master_sku = direction.master_sku
+    group by recent.master_sku
+
+),
+
+baseline_levels as (
+
+    select
+        master_sku,
+        avg(forecast_units) as baseline_level_units
+
+    from baseline
+    where horizon_step <= 3
+    group by master_sku
+
+),
+
+latest_causes as (
+
+    select
+        root_causes.master_sku,
+        arg_max(root_causes.assumption_broken, root_causes.period_id) as assumption_broken
+
+    from root_causes
+    where root_causes.lag = 1 and root_causes.root_cause = 'forecast_error'
+    group by root_causes.master_sku
+
+),
+
+candidates as (
+
+    select
+        cycle.cycle,
+        evidence.master_sku,
+        evidence.master_family,
+        evidence.n_periods,
+        evidence.first_period_id,
+        evidence.last_period_id,
+        cast(baseline_levels.baseline_level_units * evidence.bias_ratio as double) as proposed_level_units,
+        cast(baseline_levels.baseline_level_units as double) as baseline_level_units,
+        cast(evidence.recent_bias_pct as double) as recent_bias_pct,
+        latest_causes.assumption_broken
+
+    from evidence
+    cross join cycle
+    inner join baseline_levels on evidence.master_sku = baseline_levels.master_sku
+    left join latest_causes on evidence.master_sku = latest_causes.master_sku
+    where
+        evidence.n_periods >= {{ var('proposal_min_periods', 2) }}
+        and baseline_levels.baseline_level_units > 0 and evidence.bias_ratio is not null
+
+),
+
+final as (
+
+    select
+        'PRP-' || cycle || '-' || master_sku as proposal_id,
+        cycle,
+        master_sku,
+        master_family,
+        're-level' as proposal_type,
+        baseline_level_units,
+        proposed_level_units,
+        proposed_level_units / baseline_level_units - 1 as change_pct,
+        recent_bias_pct,
+        n_periods as n_forecast_error_periods,
+        'lag-1 demand ' || case when proposed_level_units >= baseline_level_units then 'above' else 'below' end
+        || ' the plan beyond noise in ' || n_periods || ' of the periods '
+        || first_period_id || ' to ' || last_period_id || ' ('
+        || case when recent_bias_pct >= 0 then '+' else '' end || cast(round(100 * recent_bias_pct) as bigint) || '% over them all)'
+        || coalesce('; ' || assumption_broken, '') as reason,
+        'scale the baseline by ' || round(proposed_level_units / baseline_level_units, 3)
+        || ': from ' || round(baseline_level_units, 1) || ' to ' || round(proposed_level_units, 1)
+        || ' units per period over the horizon' as proposed_change
+
+    from candidates
+    where abs(proposed_level_units / baseline_level_units - 1) >= {{ var('proposal_min_change', 0.10) }}
+
+)
+
+select * from final
+{% if is_incremental() %}
+    where cycle not in (select distinct archived.cycle from {{ this }} as archived)
+{% endif %}
