@@ -13,8 +13,8 @@ before it; then one ``dbt build`` (all models and tests) for the current cycle (
 ``cycle`` when given in ``--vars``, else the default: the period after the last one with
 shipped demand). Archived cycles are never rewritten, so replaying twice adds nothing.
 
-Each earlier run publishes the cycle's statistical baseline, its proposals (fct_plan_proposals)
-and its consensus plan. With ``--scripted-planner`` (the demo) a scripted planner then decides
+Each earlier run publishes the cycle's statistical baseline, its proposals (fct_plan_proposals),
+its consensus plan and its risk register. With ``--scripted-planner`` (the demo) a scripted planner then decides
 every proposal of that cycle in ``plan/decisions`` of the landing folder, so the next cycle's
 consensus plan applies the accepted ones: the closed loop, run several times.
 
@@ -37,7 +37,9 @@ import pandas as pd
 
 __all__ = ["current_cycle", "decide_proposals", "previous_cycles", "run_cycles"]
 
-PUBLISH_SELECTION = ("+fct_plan_archive", "+fct_plan_proposals", "+fct_consensus_plan_archive")
+PUBLISH_SELECTION = (
+    "+fct_plan_archive", "+fct_plan_proposals", "+fct_consensus_plan_archive", "+fct_risk_register_history",
+)
 DECISION_COLUMNS = ["proposal_id", "decision", "adjusted_quantity", "rationale", "decided_by", "decided_at"]
 
 

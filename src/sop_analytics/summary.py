@@ -69,6 +69,14 @@ def summarize(database: str) -> str:
             "select owner_role, count(*), count(*) filter (where is_escalated_to_leadership) "
             "from marts.rpt_miss_escalations where status = 'open' group by 1 order by 1").fetchall():
             lines.append(f"  {owner:<16} {n:>4} open ({lead} to leadership)")
+        lines.append("Risk register (open, largest in money first):")
+        for risk_id, first, money, owner in con.sql(
+            "select risk_id, first_period_id, size_money, owner_role from marts.rpt_risk_register "
+            "where status = 'open' order by size_money desc nulls last limit 6").fetchall():
+            lines.append(f"  {risk_id:<34} from {first}  {float(money or 0):>14,.0f}  {owner}")
+        [(revenue, margin, cash)] = con.sql(
+            "select sum(revenue), sum(margin), sum(cash_impact) from marts.fct_finance_plan").fetchall()
+        lines.append(f"Plan over the horizon: revenue {revenue:,.0f}, margin {margin:,.0f}, cash impact {cash or 0:,.0f}")
         return "\n".join(lines)
     finally:
         con.close()

@@ -25,9 +25,10 @@ from sop_analytics.demo import CONTRACT, contract_columns, generate, normalize_c
 SMALL = {"n_skus": 40, "n_customers": 20}
 EXTRACT_DATE = "2026-10-31"
 PLANT_TYPES = ["unmapped_code", "duplicate_shipment_line", "missing_gl_posting", "gl_cutoff", "uom_mixup",
-               "supplier_delay", "customer_mix_shift", "level_shift"]
+               "supplier_delay", "customer_mix_shift", "level_shift", "capacity_overload", "late_supplier"]
+SUPPLY_SIDE_PLANTS = {"capacity_overload", "late_supplier"}  # no demand or money moved: risks for the plan
 UNCHANGED_BY_PLANTS = ["crm/customers", "crm/promotions", "erp/items", "erp/resources", "erp/routings",
-                       "erp/capacity", "erp/ops_forecast", "gl/budget", "master/sku_crosswalk",
+                       "erp/ops_forecast", "gl/budget", "master/sku_crosswalk",
                        "master/fiscal_calendar"]
 NUMERIC_KINDS = ("int", "num")
 
@@ -188,12 +189,13 @@ def test_primary_keys_are_unique_in_clean(clean: Path) -> None:
 
 def test_planted_manifest_lists_every_plant(planted: Path) -> None:
     plants = manifest(planted)["plants"]
-    assert [p["id"] for p in plants] == [f"P{i:02d}" for i in range(1, 9)]
+    assert [p["id"] for p in plants] == [f"P{i:02d}" for i in range(1, 11)]
     assert [p["type"] for p in plants] == PLANT_TYPES
     for plant in plants:
         assert plant["description"] and plant["periods"], plant["id"]
         assert all(re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", p) for p in plant["periods"]), plant["id"]
-        assert plant["units_eaches"] > 0 and plant["value_usd"] > 0, plant["id"]
+        if plant["type"] not in SUPPLY_SIDE_PLANTS:
+            assert plant["units_eaches"] > 0 and plant["value_usd"] > 0, plant["id"]
         assert plant["master_skus"] and all(re.fullmatch(r"[A-Z0-9]+", s) for s in plant["master_skus"]), plant["id"]
 
 
@@ -421,3 +423,14 @@ def test_carparts_mapper(tmp_path: Path) -> None:
          "erp_item": "123", "ship_date": "1998-01-01", "quantity": "2", "warehouse": "MAIN"},
     ]
     assert not (tmp_path / "out" / "landing" / "crm").exists()
+
+
+def test_planted_capacity_cut_is_one_resource_month(planted: Path, clean: Path) -> None:
+    plant = [p for p in manifest(planted)["plants"] if p["type"] == "capacity_overload"][0]
+    both = read(planted, "erp/capacity").merge(read(clean, "erp/capacity"), on=["resource_id", "period_start"],
+                                               suffixes=("_planted", "_clean"))
+    changed = both[both["available_hours_planted"] != both["available_hours_clean"]]
+    assert list(zip(changed["resource_id"], changed["period_start"].astype(str).str[:7])) == [
+        (plant["resource_id"], plant["calendar_month"])]
+    ratio = float(changed["available_hours_planted"].iloc[0]) / float(changed["available_hours_clean"].iloc[0])
+    assert abs(ratio - plant["share_of_hours_left"]) < 0.01

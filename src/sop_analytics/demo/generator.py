@@ -167,7 +167,10 @@ def generate(out_dir: Path, seed: int = 42, variant: str = "planted", n_skus: in
         shipments, uom = plants.plant_uom_mixup(shipments, ctx, targets)
         gl, missing = plants.plant_missing_gl(gl, true_shipments, ctx)
         gl, cutoff = plants.plant_gl_cutoff(gl, true_shipments, ctx)
-        planted = [planted[0], duplicate, missing, cutoff, uom, planted[1], planted[2], planted[3]]
+        capacity, overload = plants.plant_capacity_overload(company.capacity, company.routings, company.items, ctx)
+        company = Company(**{**company.__dict__, "capacity": capacity})
+        late = plants.late_supplier_entry(company.supply, company.items, ctx, planted[1])
+        planted = [planted[0], duplicate, missing, cutoff, uom, planted[1], planted[2], planted[3], overload, late]
     landing = out_dir / "landing"
     frames = contract_frames(company, shipments, gl)
     files = {f"landing/{entity}.csv": write_entity(landing, entity, frames[entity]) for entity in CONTRACT}

@@ -31,6 +31,8 @@ DELAY_DAYS = 35
 DELAY_WINDOW_DAYS = 21
 MIX_START, MIX_SHARE = 202603, 0.70
 LEVEL = ("SURGICAL", 202604, 1.25, "2026-05")
+OVERLOAD = ("R-MOLD", "2027-02", 0.55)  # resource, calendar month, share of its hours left
+LATE_SUPPLIER = "S-104"
 
 
 @dataclass(frozen=True)
@@ -451,3 +453,47 @@ def plant_gl_cutoff(gl_lines: pd.DataFrame, shipments: pd.DataFrame, ctx: Contex
     }
     return out, entry
 
+
+
+def plant_capacity_overload(capacity: pd.DataFrame, routings: pd.DataFrame, items: pd.DataFrame,
+                            ctx: Context) -> tuple[pd.DataFrame, dict]:
+    """A future capacity cut: OVERLOAD's resource keeps 55% of its hours in one calendar
+    month (a planned maintenance shutdown), so the plan needs more than it has there."""
+    resource, month, share = OVERLOAD
+    month_day = int(np.datetime64(month + "-01", "D").astype(np.int64))
+    hit = (capacity["resource_id"] == resource) & (capacity["period_start"] == month_day)
+    out = capacity.copy()
+    before = float(out.loc[hit, "available_hours"].sum())
+    out.loc[hit, "available_hours"] = np.round(out.loc[hit, "available_hours"] * share)
+    mid = np.array([month_day + 14])
+    key = int(ctx.fiscal.key_of(mid)[0])
+    skus = sorted(items.loc[items["erp_item"].isin(routings.loc[routings["resource_id"] == resource, "erp_item"]),
+                            "master_sku"])
+    return out, {
+        "type": "capacity_overload", "resource_id": resource, "calendar_month": month,
+        "period": pid(key), "periods": [pid(key)], "share_of_hours_left": share,
+        "hours_before": before, "hours_after": float(out.loc[hit, "available_hours"].sum()),
+        "family": str(items.loc[items["erp_item"].isin(routings.loc[routings["resource_id"] == resource,
+                                                                     "erp_item"]), "family"].iloc[0]),
+        "master_skus": skus,
+        "description": f"{resource} keeps {share:.0%} of its hours in {month} (a maintenance shutdown): "
+                       "the plan needs more hours than it has in that period.",
+    }
+
+
+def late_supplier_entry(supply: pd.DataFrame, items: pd.DataFrame, ctx: Context, delay: dict) -> dict:
+    """The supplier whose receipts ran late (the supplier delay plant), as supply risk for the
+    plan: its open orders in the horizon and the SKUs they feed (no data changed here)."""
+    open_orders = supply[(supply["supplier_id"] == LATE_SUPPLIER) & (supply["status"] == "open")]
+    first_due = int(open_orders["due_day"].min())
+    skus = sorted(items.loc[items["erp_item"].isin(open_orders["erp_item"]), "master_sku"])
+    return {
+        "type": "late_supplier", "supplier_id": LATE_SUPPLIER, "family": delay["family"],
+        "history_days_late": delay["days_late"], "history_periods": delay["periods"],
+        "open_orders": int(len(open_orders)), "first_open_due_date": str(np.datetime64(first_due, "D")),
+        "period": pid(int(ctx.fiscal.key_of(np.array([first_due]))[0])),
+        "periods": [pid(int(ctx.fiscal.key_of(np.array([first_due]))[0]))],
+        "master_skus": skus,
+        "description": f"{LATE_SUPPLIER} delivered {delay['days_late']} days late in "
+                       f"{', '.join(delay['periods'])} and still has {len(open_orders)} open orders in the horizon.",
+    }

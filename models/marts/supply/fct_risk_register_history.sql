@@ -1,0 +1,22 @@
+{#- Every cycle's risk register, kept: incremental, append-only by cycle (a cycle already
+    archived is never rewritten), so a risk can be followed by its risk_id from the cycle
+    it appeared to the cycle it closed (rpt_risk_register). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
+
+with
+
+register as (
+
+    select * from {{ ref('fct_risk_register') }}
+
+)
+
+select *
+from register
+{% if is_incremental() %}
+    where cycle not in (select distinct archived.cycle from {{ this }} as archived)
+{% endif %}
