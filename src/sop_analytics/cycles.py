@@ -16,7 +16,8 @@ shipped demand). Archived cycles are never rewritten, so replaying twice adds no
 Each earlier run publishes the cycle's statistical baseline, its proposals (fct_plan_proposals),
 its consensus plan and its risk register. With ``--scripted-planner`` (the demo) a scripted planner then decides
 every proposal of that cycle in ``plan/decisions`` of the landing folder, so the next cycle's
-consensus plan applies the accepted ones: the closed loop, run several times.
+consensus plan applies the accepted ones: the closed loop, run several times; and a scripted
+leadership review decides the cycle's largest risks in ``plan/leadership_decisions``.
 
 The dbt project, profile and database are the usual ones (``SOP_LANDING_DIR``,
 ``SOP_DUCKDB_PATH``); extra arguments after ``--`` go to the final ``dbt build``.
@@ -35,7 +36,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-__all__ = ["current_cycle", "decide_proposals", "previous_cycles", "run_cycles"]
+__all__ = ["current_cycle", "decide_proposals", "decide_risks", "previous_cycles", "run_cycles"]
 
 PUBLISH_SELECTION = (
     "+fct_plan_archive", "+fct_plan_proposals", "+fct_consensus_plan_archive", "+fct_risk_register_history",
@@ -121,6 +122,53 @@ def _scripted_decisions(database: Path, landing: Path, cycle: str) -> int:
     return len(new)
 
 
+LEADERSHIP_COLUMNS = ["decision_id", "cycle", "topic", "decision", "owner", "due_date", "status"]
+_LEADERSHIP_PLAYBOOK = {
+    "capacity_overload": ("approve overtime and move lower-margin volume to the next period", "Head of Operations"),
+    "late_supplier": ("qualify a second source and expedite the open orders", "Procurement Director"),
+    "projected_shortage": ("expedite supply and allocate to key accounts", "Supply Planning Lead"),
+    "excess_obsolescence": ("run the stock down before end of life", "Finance Controller"),
+    "escalated_miss": ("sales and supply leads agree a recovery plan", "Sales Director"),
+}
+
+
+def decide_risks(risks: pd.DataFrame, cycle: str, as_of: pd.Timestamp, previous: pd.DataFrame) -> pd.DataFrame:
+    """The demo's scripted leadership review: a decision on each of the two largest open
+    risks (by money) of ``cycle``, owned by a named role and due four weeks into the cycle;
+    of the decisions taken before, the first of each review is done by now, the second slips
+    (stays open, so the decision log shows it overdue)."""
+    top = risks.sort_values(["size_money", "risk_id"], ascending=[False, True], na_position="last").head(2)
+    due = (as_of + pd.Timedelta(days=28)).strftime("%Y-%m-%d")
+    new = pd.DataFrame([
+        (f"LD-{cycle}-{i + 1}", cycle, f"{r.risk_id}: {r.description}"[:300], *_LEADERSHIP_PLAYBOOK[r.risk_type][:1],
+         _LEADERSHIP_PLAYBOOK[r.risk_type][1], due, "open")
+        for i, r in enumerate(top.itertuples(index=False))
+    ], columns=LEADERSHIP_COLUMNS)
+    old = previous[previous["cycle"] != cycle].copy()
+    old.loc[old["decision_id"].str.endswith("-1"), "status"] = "done"
+    return pd.concat([old, new], ignore_index=True).sort_values("decision_id").reset_index(drop=True)
+
+
+def _scripted_leadership(database: Path, landing: Path, cycle: str) -> int:
+    """Decide the largest risks of ``cycle`` into ``landing/plan/leadership_decisions.csv``."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        risks = con.sql(f"select risk_id, risk_type, size_money, description from marts.fct_risk_register "
+                        f"where cycle = '{cycle}'").df()
+        [(as_of,)] = con.sql(
+            f"select period_start from intermediate.int_planning_periods where period_id = '{cycle}'").fetchall()
+    finally:
+        con.close()
+    path = landing / "plan" / "leadership_decisions.csv"
+    previous = (pd.read_csv(path, dtype=str, keep_default_na=False) if path.exists()
+                else pd.DataFrame(columns=LEADERSHIP_COLUMNS))
+    out = decide_risks(risks, cycle, pd.Timestamp(as_of), previous)
+    out.to_csv(path, index=False)
+    print(f"scripted leadership review: {len(out) - len(previous[previous['cycle'] != cycle])} decisions "
+          f"in {cycle} -> {path}", flush=True)
+    return len(out)
+
+
 def run_cycles(previous: int, *, project_dir: Path, build_args: Sequence[str] = (),
                dbt_vars: dict | None = None, env: dict[str, str] | None = None,
                fresh_archive: bool = False, scripted_planner: bool = False) -> list[str]:
@@ -135,12 +183,15 @@ def run_cycles(previous: int, *, project_dir: Path, build_args: Sequence[str] = 
     if not database.is_absolute():
         database = project_dir / database
     database.parent.mkdir(parents=True, exist_ok=True)
+    parquet = Path(env.get("SOP_PARQUET_DIR", "build/parquet"))
+    (parquet if parquet.is_absolute() else project_dir / parquet).parent.mkdir(parents=True, exist_ok=True)
     var_args = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
     landing = Path(env.get("SOP_LANDING_DIR", "data/demo/landing"))
     if not landing.is_absolute():
         landing = project_dir / landing
     if scripted_planner and fresh_archive:
         (landing / "plan" / "decisions.csv").unlink(missing_ok=True)  # decisions on another archive's proposals
+        (landing / "plan" / "leadership_decisions.csv").unlink(missing_ok=True)
     _dbt(["seed", *var_args], project_dir, env)  # `dbt run` does not load seeds the models read
     if "cycle" in dbt_vars:
         cycle = str(dbt_vars["cycle"])
@@ -154,6 +205,7 @@ def run_cycles(previous: int, *, project_dir: Path, build_args: Sequence[str] = 
              project_dir, env)
         if scripted_planner:
             _scripted_decisions(database, landing, past)
+            _scripted_leadership(database, landing, past)
     refresh = ["--full-refresh"] if fresh_archive and not earlier else []
     _dbt(["build", *refresh, *var_args, *build_args], project_dir, env)
     return [*earlier, cycle]

@@ -50,6 +50,7 @@ def run_dbt(landing: Path, workdir: Path, *args: str, dbt_vars: dict | None = No
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
     full_env = {**os.environ, "SOP_LANDING_DIR": str(landing), "SOP_DUCKDB_PATH": str(database),
+                "SOP_PARQUET_DIR": str(workdir / "parquet"),
                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **(env or {})}
     done = subprocess.run(command, cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=1800)
     return DbtRun(done.returncode, done.stdout + done.stderr, database, landing)
@@ -69,6 +70,7 @@ def run_cycles(landing: Path, workdir: Path, previous: int = PREVIOUS_CYCLES,
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
     env = {**os.environ, "SOP_LANDING_DIR": str(landing), "SOP_DUCKDB_PATH": str(database),
+           "SOP_PARQUET_DIR": str(workdir / "parquet"),
            "DBT_TARGET_PATH": str(workdir / "target"), "DBT_LOG_PATH": str(workdir / "logs"),
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)

@@ -30,3 +30,22 @@ def test_scripted_planner_accepts_rejects_and_modifies_with_reasons():
     assert pd.isna(decisions.loc["PRP-2026-09-A", "adjusted_quantity"])
     assert decisions["rationale"].str.len().gt(20).all()
     assert (decisions["decided_at"] == "2026-09-04T10:00:00").all()  # inside the cycle, before the next
+
+
+def test_scripted_leadership_review_decides_the_largest_risks_and_lets_one_slip():
+    from sop_analytics.cycles import LEADERSHIP_COLUMNS, decide_risks
+
+    risks = pd.DataFrame({"risk_id": ["RSK-a", "RSK-b", "RSK-c"],
+                          "risk_type": ["capacity_overload", "late_supplier", "projected_shortage"],
+                          "size_money": [10.0, 300.0, 20.0], "description": ["x", "y", "z"]})
+    first = decide_risks(risks, "2026-09", pd.Timestamp("2026-08-30"), pd.DataFrame(columns=LEADERSHIP_COLUMNS))
+    assert list(first["decision_id"]) == ["LD-2026-09-1", "LD-2026-09-2"]
+    assert list(first["topic"].str[:5]) == ["RSK-b", "RSK-c"]  # largest money first
+    assert (first["status"] == "open").all() and (first["due_date"] == "2026-09-27").all()
+    second = decide_risks(risks, "2026-10", pd.Timestamp("2026-09-27"), first)
+    status = second.set_index("decision_id")["status"]
+    assert status["LD-2026-09-1"] == "done" and status["LD-2026-09-2"] == "open"
+    assert len(second) == 4
+    # re-running a cycle's review replaces its decisions, it does not add them twice
+    again = decide_risks(risks, "2026-10", pd.Timestamp("2026-09-27"), second)
+    assert len(again) == 4
