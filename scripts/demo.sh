@@ -24,7 +24,11 @@ python -m sop_analytics.cycles --previous "${CYCLES:-8}" --fresh-archive --scrip
 echo "== dbt docs generate"
 dbt docs generate --profiles-dir . --project-dir . > /dev/null
 
+echo "== the S&OP pack"
+python -m sop_analytics.pack --database "$SOP_DUCKDB_PATH" --out build/pack
+
 echo "== summary"
 python -m sop_analytics.summary --database "$SOP_DUCKDB_PATH"
 echo
-echo "Database: $SOP_DUCKDB_PATH   Docs: dbt docs serve --profiles-dir .   (or open target/index.html)"
+echo "Database: $SOP_DUCKDB_PATH   Parquet: build/parquet/   Pack: build/pack/sop_pack_<cycle>.html"
+echo "Docs: dbt docs serve --profiles-dir .   (or open target/index.html)"
