@@ -19,6 +19,6 @@ fi
 # effort: without it (no root, no apt) everything else still runs and that test says it
 # was skipped and why.
 if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+    (timeout 600 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq chromium >/dev/null) \
         || echo "setup: could not install chromium; the pack's browser test will be skipped" >&2
 fi
