@@ -18,5 +18,8 @@ python -m sop_analytics.demo --seed 42 --out data/demo
 python -m sop_analytics.cycles --previous 8 --fresh-archive --scripted-planner
 dbt docs generate --profiles-dir . --project-dir . > /dev/null
 
+echo "== semantic layer: mf validate-configs against the built database"
+mf validate-configs
+
 echo "== pytest"
 python -m pytest

@@ -4,7 +4,8 @@
 
 writes ``build/pack/sop_pack_<cycle>.html``: no server, no script, no external file (charts
 are inline SVG), so it opens offline in any browser. Every figure is read from a mart;
-the code here only lays them out (and sums nothing). Each chart element carries its figure
+the code here only lays them out (it sums nothing: per-family and per-period totals come
+from rpt_family_demand_plan, rpt_plan_miss_by_period and rpt_inventory_status_by_period). Each chart element carries its figure
 in ``data-value`` so a test can compare the page with the marts.
 """
 
@@ -56,6 +57,14 @@ def _scale(values: list[float]) -> tuple[float, float]:
     return (lo, hi if hi > lo else lo + 1.0)
 
 
+def _axis(lo: float, hi: float, y) -> str:
+    """The value scale: its top, its bottom and zero, labelled at the left edge."""
+    ticks = sorted({lo, hi, 0.0} if lo <= 0 <= hi else {lo, hi})
+    return "".join(f'<text x="2" y="{y(t) + 3:.1f}" font-size="9" fill="#555">{_e(_fmt(float(t)))}</text>'
+                   f'<line x1="{PAD - 4}" x2="{W - PAD}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="#ddd"/>'
+                   for t in ticks)
+
+
 def _bars(categories: list[str], series: dict[str, list[float]], name: str, stacked: bool = False) -> str:
     """Grouped (or stacked) bars, one group per category, with data-* attributes."""
     if not categories:
@@ -69,7 +78,7 @@ def _bars(categories: list[str], series: dict[str, list[float]], name: str, stac
     y = lambda v: H - PAD - (v - lo) / (hi - lo) * (H - 2 * PAD)  # noqa: E731
     group = (W - 2 * PAD) / len(categories)
     width = group * 0.8 / (1 if stacked else max(len(series), 1))
-    parts = [f'<line x1="{PAD}" x2="{W - PAD}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#444"/>']
+    parts = [_axis(lo, hi, y), f'<line x1="{PAD}" x2="{W - PAD}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#444"/>']
     for i, cat in enumerate(categories):
         x0 = PAD + i * group + group * 0.1
         up, down = 0.0, 0.0
@@ -95,27 +104,45 @@ def _bars(categories: list[str], series: dict[str, list[float]], name: str, stac
             f'height="{H + 30}" role="img">{"".join(parts)}</svg><figcaption>{legend}</figcaption></figure>')
 
 
-def _lines(labels: list[str], series: dict[str, list[float | None]], name: str) -> str:
+def _lines(labels: list[str], series: dict[str, list[float | None]], name: str,
+           bands: dict[str, tuple[list[float | None], list[float | None]]] | None = None) -> str:
+    """Lines over labelled periods; ``bands`` are intervals (lower, upper) drawn behind them,
+    each period's bounds also as a whisker carrying ``data-lo`` and ``data-hi``."""
     if not labels:
         return f'<p class="empty" data-chart="{_e(name)}">no data</p>'
-    values = [float(v) for vs in series.values() for v in vs if v is not None and not pd.isna(v)]
+    bands = bands or {}
+    present = lambda vs: [(i, float(v)) for i, v in enumerate(vs) if v is not None and not pd.isna(v)]  # noqa: E731
+    values = [v for vs in series.values() for _, v in present(vs)]
+    values += [v for lo_hi in bands.values() for vs in lo_hi for _, v in present(vs)]
     lo, hi = _scale(values)
     x = lambda i: PAD + i * (W - 2 * PAD) / max(len(labels) - 1, 1)  # noqa: E731
     y = lambda v: H - PAD - (v - lo) / (hi - lo) * (H - 2 * PAD)  # noqa: E731
-    parts = []
+    parts = [_axis(lo, hi, y)]
+    for k, (label, (lows, highs)) in enumerate(bands.items()):
+        both = [(i, a, b) for (i, a), (_, b) in zip(present(lows), present(highs))]
+        if not both:
+            continue
+        outline = [f"{x(i):.1f},{y(b):.1f}" for i, _, b in both] + [f"{x(i):.1f},{y(a):.1f}" for i, a, _ in both[::-1]]
+        parts.append(f'<polygon points="{" ".join(outline)}" fill="#1f77b4" fill-opacity="{0.12 + 0.1 * k:.2f}" '
+                     f'stroke="none" data-band="{_e(label)}"/>')
+        for i, a, b in both:
+            parts.append(f'<line class="band" x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{y(a):.1f}" y2="{y(b):.1f}" '
+                         f'stroke="#1f77b4" stroke-opacity="0.3" data-category="{_e(labels[i])}" '
+                         f'data-series="{_e(label)}" data-lo="{a!r}" data-hi="{b!r}"/>')
     for j, (label, vs) in enumerate(series.items()):
-        points = [(x(i), y(float(v)), v) for i, v in enumerate(vs) if v is not None and not pd.isna(v)]
+        points = [(i, x(i), y(v), v) for i, v in present(vs)]
         if len(points) > 1:
-            path = " ".join(f"{px:.1f},{py:.1f}" for px, py, _ in points)
+            path = " ".join(f"{px:.1f},{py:.1f}" for _, px, py, _ in points)
             parts.append(f'<polyline points="{path}" fill="none" stroke="{COLORS[j % len(COLORS)]}" stroke-width="2"/>')
-        for (px, py, v), i in zip(points, [i for i, v in enumerate(vs) if v is not None and not pd.isna(v)]):
+        for i, px, py, v in points:
             parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2.5" fill="{COLORS[j % len(COLORS)]}" '
-                         f'data-category="{_e(labels[i])}" data-series="{_e(label)}" data-value="{float(v)!r}"/>')
+                         f'data-category="{_e(labels[i])}" data-series="{_e(label)}" data-value="{v!r}"/>')
     for i, lab in enumerate(labels):
         parts.append(f'<text x="{x(i):.1f}" y="{H - PAD + 14}" font-size="8" '
                      f'transform="rotate(40 {x(i):.1f} {H - PAD + 14})">{_e(lab)}</text>')
     legend = "".join(f'<span style="color:{COLORS[j % len(COLORS)]}">&#9632; {_e(s)}</span> '
                      for j, s in enumerate(series))
+    legend += "".join(f'<span style="color:#1f77b4;opacity:0.6">&#9632; {_e(b)}</span> ' for b in bands)
     return (f'<figure><svg class="chart" data-chart="{_e(name)}" viewBox="0 0 {W} {H + 30}" width="{W}" '
             f'height="{H + 30}" role="img">{"".join(parts)}</svg><figcaption>{legend}</figcaption></figure>')
 
@@ -134,24 +161,27 @@ def build_pack(database: Path, out_dir: Path) -> Path:
                             "from marts.rpt_sop_review order by section, section_rank")
         body["summary"].append(_table(review, "rpt_sop_review"))
 
-        history = _read(con, "select master_family, period_id, sum(requested_units) as units "
-                             "from marts.fct_plan_miss_decomposition where lag = 1 group by 1, 2 order by 1, 2")
-        plan = _read(con, "select master_family, period_id, sum(consensus_units) as units "
-                          "from marts.fct_consensus_plan group by 1, 2 order by 1, 2")
-        for family in sorted(set(history["master_family"]) | set(plan["master_family"])):
-            h = history[history["master_family"] == family]
-            p = plan[plan["master_family"] == family]
-            labels = list(h["period_id"]) + list(p["period_id"])
-            series = {"demand (requested)": [float(v) for v in h["units"]] + [None] * len(p),
-                      "consensus plan": [None] * len(h) + [float(v) for v in p["units"]]}
-            body["demand"].append(f"<h3>{_e(family)}</h3>" + _lines(labels, series, f"demand:{family}"))
+        demand = _read(con, "select master_family, period_id, row_kind, demand_units, baseline_units, "
+                            "consensus_units, previous_cycle_units, lo_80, hi_80, lo_95, hi_95 "
+                            "from marts.rpt_family_demand_plan order by master_family, period_start")
+        body["demand"].append("<p>Demand per period (orders on their requested date), then the plan: the "
+                              "statistical baseline, the consensus plan with its 80% and 95% intervals, and "
+                              "the previous cycle's consensus (rpt_family_demand_plan).</p>")
+        for family, f in demand.groupby("master_family", sort=True):
+            series = {"demand": list(f["demand_units"]), "consensus plan": list(f["consensus_units"]),
+                      "statistical baseline": list(f["baseline_units"]),
+                      "previous cycle's plan": list(f["previous_cycle_units"])}
+            bands = {"95% interval": (list(f["lo_95"]), list(f["hi_95"])),
+                     "80% interval": (list(f["lo_80"]), list(f["hi_80"]))}
+            body["demand"].append(f"<h3>{_e(family)}</h3>"
+                                  + _lines(list(f["period_id"]), series, f"demand:{family}", bands))
 
         acc = _read(con, "select master_family, number_source, wape from marts.rpt_accuracy_by_number "
                          "where lag = 1 and granularity = 'sku' and number_source in "
                          "('statistical_baseline', 'consensus', 'sales', 'operations') order by 1, 2")
-        families = sorted(acc["master_family"].unique())
-        series = {n: [float(acc[(acc["master_family"] == f) & (acc["number_source"] == n)]["wape"].sum())
-                      for f in families] for n in sorted(acc["number_source"].unique())}
+        grid = acc.pivot(index="master_family", columns="number_source", values="wape").fillna(0.0)
+        families = list(grid.index)
+        series = {n: list(grid[n]) for n in grid.columns}
         body["accuracy"].append("<p>Lag-1 WAPE from SKU errors, per family and number.</p>"
                                 + _bars(families, series, "accuracy"))
         hidden = _read(con, "select revenue_at_risk_rank, master_sku, master_family, primary_metric, sku_error, "
@@ -160,11 +190,11 @@ def build_pack(database: Path, out_dir: Path) -> Path:
                             "and lag = 1 order by revenue_at_risk_rank limit 15")
         body["accuracy"].append("<h3>Hidden in the aggregate</h3>" + _table(hidden, "rpt_hidden_forecast_error"))
 
-        misses = _read(con, "select period_id, sum(supply_disruption_units)::double as supply_disruption, "
-                            "sum(customer_mix_units)::double as customer_mix, "
-                            "sum(demand_variability_units)::double as demand_variability, "
-                            "sum(forecast_error_units)::double as forecast_error "
-                            "from marts.fct_plan_miss_decomposition where lag = 1 group by 1 order by 1")
+        misses = _read(con, "select period_id, supply_disruption_units::double as supply_disruption, "
+                            "customer_mix_units::double as customer_mix, "
+                            "demand_variability_units::double as demand_variability, "
+                            "forecast_error_units::double as forecast_error "
+                            "from marts.rpt_plan_miss_by_period where lag = 1 order by period_id")
         parts = ["supply_disruption", "customer_mix", "demand_variability", "forecast_error"]
         body["misses"].append("<p>Lag-1 miss against shipments, all SKUs, by cause (units).</p>" + _bars(
             list(misses["period_id"]), {c: list(misses[c]) for c in parts}, "misses", stacked=True))
@@ -175,16 +205,16 @@ def build_pack(database: Path, out_dir: Path) -> Path:
 
         load = _read(con, "select resource_id, period_id, utilization from marts.fct_capacity_load "
                           "order by resource_id, period_id")
-        periods = sorted(load["period_id"].unique())
-        series = {r: [float(load[(load["resource_id"] == r) & (load["period_id"] == p)]["utilization"].sum())
-                      for p in periods] for r in sorted(load["resource_id"].unique())}
+        grid = load.pivot(index="period_id", columns="resource_id", values="utilization").fillna(0.0)
+        periods = list(grid.index)
+        series = {r: list(grid[r]) for r in grid.columns}
         body["supply"].append("<p>Capacity utilization by resource (1.0 = all available hours).</p>"
                               + _bars(periods, series, "capacity"))
-        status = _read(con, "select period_id, inventory_status, count(*)::double as n from marts.fct_projected_inventory "
-                            "group by 1, 2 order by 1, 2")
-        periods = sorted(status["period_id"].unique())
-        series = {s: [float(status[(status["period_id"] == p) & (status["inventory_status"] == s)]["n"].sum())
-                      for p in periods] for s in sorted(status["inventory_status"].unique())}
+        status = _read(con, "select period_id, inventory_status, n_skus::double as n "
+                            "from marts.rpt_inventory_status_by_period order by 1, 2")
+        grid = status.pivot(index="period_id", columns="inventory_status", values="n").fillna(0.0)
+        periods = list(grid.index)
+        series = {s: list(grid[s]) for s in grid.columns}
         body["supply"].append("<p>Projected inventory: SKUs by status per period.</p>"
                               + _bars(periods, series, "inventory", stacked=True))
 

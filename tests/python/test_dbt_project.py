@@ -72,3 +72,25 @@ def test_every_checked_entity_has_a_row_accounting_test(manifest):
     }
     landing = {s["name"] for s in manifest["sources"].values() if s["schema"] == "landing" and s["source_name"] != "landing"}
     assert accounted == landing
+
+
+def test_every_mart_column_is_described(manifest):
+    """dbt docs is the data dictionary: every column of every mart says what it holds."""
+    marts = [m for m in models(manifest) if "/marts/" in m["original_file_path"].replace("\\", "/")]
+    assert marts and all(m["columns"] for m in marts), [m["name"] for m in marts if not m["columns"]]
+    bare = [f"{m['name']}.{c}" for m in marts for c, col in m["columns"].items() if not col["description"].strip()]
+    assert bare == []
+
+
+def test_every_semantic_model_measure_and_metric_is_described(manifest):
+    semantic = list(manifest["semantic_models"].values())
+    assert len(semantic) >= 5
+    bare = [s["name"] for s in semantic if not (s.get("description") or "").strip()]
+    bare += [f"{s['name']}.{m['name']}" for s in semantic for m in s["measures"]
+             if not (m.get("description") or "").strip()]
+    bare += [m["name"] for m in manifest["metrics"].values() if not (m.get("description") or "").strip()]
+    assert bare == []
+    # each semantic model reads a mart, so the layer and the marts cannot drift apart
+    for s in semantic:
+        [node] = s["depends_on"]["nodes"]
+        assert "/marts/" in manifest["nodes"][node]["original_file_path"].replace("\\", "/"), s["name"]

@@ -27,6 +27,7 @@ class _Figures(HTMLParser):
         super().__init__()
         self.chart, self.table, self.sections = None, None, []
         self.marks: list[tuple[str, str, str, float]] = []
+        self.bands: list[tuple[str, str, str, float, float]] = []
         self.rows: dict[str, int] = {}
         self.external: list[str] = []
 
@@ -43,6 +44,9 @@ class _Figures(HTMLParser):
             self.rows[self.table] += 1
         if "data-value" in a:
             self.marks.append((self.chart, a["data-category"], a["data-series"], float(a["data-value"])))
+        if "data-lo" in a:
+            self.bands.append((self.chart, a["data-category"], a["data-series"], float(a["data-lo"]),
+                               float(a["data-hi"])))
         for key in ("src", "href"):
             if key in a and not a[key].startswith("#"):
                 self.external.append(a[key])
@@ -103,6 +107,24 @@ def test_pack_figures_equal_the_marts(pack):
     assert marks[marks["chart"].str.startswith("demand:")]["chart"].nunique() >= 8
 
 
+def test_pack_demand_charts_show_the_family_plan_and_its_intervals(pack):
+    run, _, parsed = pack
+    marks = pd.DataFrame(parsed.marks, columns=["chart", "category", "series", "value"])
+    bands = pd.DataFrame(parsed.bands, columns=["chart", "category", "series", "lo", "hi"])
+    plan = frame(run, "select 'demand:' || master_family as chart, period_id, row_kind, demand_units, "
+                      "consensus_units, lo_80, hi_80, lo_95, hi_95 from marts.rpt_family_demand_plan")
+    for series, column, kind in (("demand", "demand_units", "history"), ("consensus plan", "consensus_units", "plan")):
+        shown = marks[marks["series"] == series].merge(plan, left_on=["chart", "category"],
+                                                       right_on=["chart", "period_id"])
+        assert len(shown) == (plan["row_kind"] == kind).sum() > 0, series
+        assert (shown["value"] - shown[column]).abs().max() < 1e-9, series
+    for series, lo, hi in (("95% interval", "lo_95", "hi_95"), ("80% interval", "lo_80", "hi_80")):
+        shown = bands[bands["series"] == series].merge(plan, left_on=["chart", "category"],
+                                                       right_on=["chart", "period_id"])
+        assert len(shown) == (plan["row_kind"] == "plan").sum(), series
+        assert (shown["lo"] - shown[lo]).abs().max() < 1e-9 and (shown["hi"] - shown[hi]).abs().max() < 1e-9
+
+
 def test_pack_renders_in_headless_chromium(pack):
     _, path, parsed = pack
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -132,3 +154,18 @@ def test_pack_renders_in_headless_chromium(pack):
         assert shot.stat().st_size > 15_000, key  # a rendered section, not a blank page
         console = [line for line in done.stderr.splitlines() if re.search(r"CONSOLE|Uncaught", line)]
         assert console == [], key
+
+
+def test_the_pack_exposure_lists_exactly_the_marts_the_pack_reads(planted_build):
+    """The docs lineage ends at the pack: its exposure depends on every mart pack.py reads,
+    and on nothing it does not."""
+    import json
+
+    import sop_analytics.pack as pack_module
+
+    run, _ = planted_build
+    manifest = json.loads((run.database.parent / "target" / "manifest.json").read_text())
+    exposure = manifest["exposures"]["exposure.sop.sop_pack"]
+    listed = {node.split(".")[-1] for node in exposure["depends_on"]["nodes"]}
+    read = set(re.findall(r"marts\.(\w+)", Path(pack_module.__file__).read_text(encoding="utf-8")))
+    assert read and listed == read

@@ -56,3 +56,51 @@ def test_review_page_figures_are_the_marts_figures(planted_build):
     acc = page[page["section"] == "accuracy"]
     assert len(acc) == len(accuracy)
     assert set(page.loc[page["section"] == "decisions", "subject"]) == set(overdue["decision_id"])
+
+
+def test_review_page_shows_inventory_at_period_ends_not_summed(planted_build):
+    run, _ = planted_build
+    con = duckdb.connect(str(run.database), read_only=True)
+    try:
+        page = con.sql("select metric, value from marts.rpt_sop_review where section = 'finance'").df()
+        steps = con.sql("select horizon_step, sum(inventory_value) as inventory, sum(working_capital) as wc "
+                        "from marts.fct_finance_plan group by 1 order by 1").df()
+    finally:
+        con.close()
+    money = page.set_index("metric")["value"]
+    assert money["inventory value, end of the next period"] == pytest.approx(steps["inventory"].iloc[0], rel=1e-9)
+    assert money["inventory value, end of the horizon"] == pytest.approx(steps["inventory"].iloc[-1], rel=1e-9)
+    assert money["working capital, end of the horizon"] == pytest.approx(steps["wc"].iloc[-1], rel=1e-9)
+    assert money["inventory value, end of the next period"] != pytest.approx(steps["inventory"].sum())
+
+
+def test_family_plan_intervals_combine_the_sku_intervals(planted_build):
+    """The family band is the root of summed squared SKU half-widths: wider than any one
+    SKU's, narrower than their plain sum, nested 80% inside 95%, around the consensus."""
+    run, _ = planted_build
+    con = duckdb.connect(str(run.database), read_only=True)
+    try:
+        fam = con.sql("select * from marts.rpt_family_demand_plan").df()
+        skus = con.sql("select master_family, period_id, sum(consensus_units) as units, "
+                       "max(hi_95 - consensus_units) as widest, sum(hi_95 - consensus_units) as summed, "
+                       "sqrt(sum(power(hi_95 - consensus_units, 2))) as rss "
+                       "from marts.fct_consensus_plan group by 1, 2").df()
+        history = con.sql("select master_family, period_id, sum(demand_units) as demand "
+                          "from intermediate.int_demand_history_by_sku_period group by 1, 2").df()
+    finally:
+        con.close()
+    plan = fam[fam["row_kind"] == "plan"].merge(skus, on=["master_family", "period_id"], how="outer", indicator=True)
+    assert (plan["_merge"] == "both").all() and len(plan) > 0
+    assert (plan["consensus_units"] - plan["units"]).abs().max() < 1e-6
+    upper = plan["hi_95"] - plan["consensus_units"]
+    assert (upper - plan["rss"]).abs().max() < 1e-6
+    assert (upper >= plan["widest"] - 1e-9).all() and (upper <= plan["summed"] + 1e-9).all()
+    assert (upper < plan["summed"] - 1e-6).any()  # the SKU errors are not added up as if all went one way
+    assert (plan["lo_95"] <= plan["lo_80"] + 1e-9).all() and (plan["lo_80"] <= plan["consensus_units"] + 1e-9).all()
+    assert (plan["consensus_units"] <= plan["hi_80"] + 1e-9).all() and (plan["hi_80"] <= plan["hi_95"] + 1e-9).all()
+    assert (plan["lo_95"] >= 0).all()
+    past = fam[fam["row_kind"] == "history"].merge(history, on=["master_family", "period_id"])
+    assert len(past) == (fam["row_kind"] == "history").sum() > 0
+    assert (past["demand_units"] - past["demand"]).abs().max() < 1e-6
+    assert past[["lo_80", "hi_80", "lo_95", "hi_95", "consensus_units"]].isna().all().all()
+    assert past.groupby("master_family")["period_id"].nunique().max() == 24

@@ -34,9 +34,9 @@ plan as (
 
 ),
 
-archive as (
+previous as (
 
-    select * from {{ ref('fct_consensus_plan_archive') }}
+    select * from {{ ref('int_previous_cycle_consensus') }}
 
 ),
 
@@ -64,15 +64,6 @@ fx_rates as (
 
 ),
 
-previous_cycle as (
-
-    select periods.period_id as cycle
-    from periods
-    cross join cycle
-    where periods.period_seq = cycle.cycle_period_seq - 1
-
-),
-
 sku_money as (
 
     select
@@ -97,10 +88,8 @@ sku_money as (
     left join inventory
         on plan.master_sku = inventory.master_sku
             and plan.period_id = inventory.period_id
-    left join previous_cycle on true
-    left join archive as previous
-        on previous_cycle.cycle = previous.cycle
-            and plan.master_sku = previous.master_sku
+    left join previous
+        on plan.master_sku = previous.master_sku
             and plan.period_id = previous.period_id
 
 ),
@@ -128,6 +117,7 @@ working_capital as (
 
     select
         family_money.*,
+        periods.period_start,
         periods.n_days,
         family_money.revenue * {{ var('dso_days', 45) }} / periods.n_days as receivables,
         family_money.cogs * {{ var('dpo_days', 60) }} / periods.n_days as payables,
@@ -146,6 +136,7 @@ final as (
         cycle.cycle,
         working_capital.master_family,
         working_capital.period_id,
+        working_capital.period_start,
         working_capital.horizon_step,
         '{{ var("reporting_currency", "USD") }}' as currency,
         'costs to {{ var("reporting_currency", "USD") }}: ' || working_capital.conversion

@@ -11,8 +11,9 @@
       (fct_plan_miss_root_causes);
     - proposals: proposals raised this cycle, and the decisions on last cycle's;
     - risks: the five largest open risks by money (rpt_risk_register);
-    - finance: revenue, margin, inventory value, working capital and cash impact over the
-      horizon (fct_finance_plan);
+    - finance: revenue, margin and cash impact summed over the horizon; inventory value at
+      the end of the next period and of the horizon, and working capital at the end of the
+      horizon (stocks, not sums) (fct_finance_plan);
     - decisions: open and overdue leadership decisions (fct_leadership_decisions). -#}
 with
 
@@ -28,15 +29,9 @@ plan as (
 
 ),
 
-archive as (
+previous as (
 
-    select * from {{ ref('fct_consensus_plan_archive') }}
-
-),
-
-periods as (
-
-    select * from {{ ref('int_planning_periods') }}
+    select * from {{ ref('int_previous_cycle_consensus') }}
 
 ),
 
@@ -88,15 +83,6 @@ leadership as (
 
 ),
 
-previous_cycle as (
-
-    select periods.period_id as cycle
-    from periods
-    cross join cycle
-    where periods.period_seq = cycle.cycle_period_seq - 1
-
-),
-
 near_plan as (
 
     select
@@ -120,13 +106,12 @@ near_periods as (
 previous_plan as (
 
     select
-        archive.master_family,
-        sum(archive.consensus_units) as units
+        previous.master_family,
+        sum(previous.consensus_units) as units
 
-    from archive
-    inner join previous_cycle on archive.cycle = previous_cycle.cycle
-    inner join near_periods on archive.period_id = near_periods.period_id
-    group by archive.master_family
+    from previous
+    inner join near_periods on previous.period_id = near_periods.period_id
+    group by previous.master_family
 
 ),
 
@@ -291,6 +276,65 @@ finance_totals as (
 
 ),
 
+inventory_by_step as (
+
+    select
+        horizon_step,
+        sum(inventory_value) as inventory_value,
+        sum(working_capital) as working_capital,
+        max(horizon_step) over () as last_step
+
+    from finance
+    group by horizon_step
+
+),
+
+inventory_rows as (
+
+    select
+        'finance' as section,
+        '(all)' as subject,
+        'inventory value, end of the next period' as metric,
+        inventory_value as value
+    from inventory_by_step
+    where horizon_step = 1
+
+    union all
+
+    select
+        'finance' as section,
+        '(all)' as subject,
+        'inventory value, end of the horizon' as metric,
+        inventory_value as value
+    from inventory_by_step
+    where horizon_step = last_step
+
+    union all
+
+    select
+        'finance' as section,
+        '(all)' as subject,
+        'working capital, end of the horizon' as metric,
+        working_capital as value
+    from inventory_by_step
+    where horizon_step = last_step
+
+),
+
+inventory_figures as (
+
+    select
+        section,
+        subject,
+        metric,
+        value,
+        'money' as unit,
+        'projected, at standard cost (fct_finance_plan; a stock: the period end, not a sum)' as detail
+
+    from inventory_rows
+
+),
+
 decision_rows as (
 
     select
@@ -319,6 +363,8 @@ all_rows as (
     select * from risk_rows
     union all
     select * from finance_totals
+    union all
+    select * from inventory_figures
     union all
     select * from decision_rows
 
