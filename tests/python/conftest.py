@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +36,14 @@ class DbtRun:
         con = duckdb.connect(str(self.database), read_only=True)
         try:
             return con.sql(sql).fetchall()
+        finally:
+            con.close()
+
+    def frame(self, sql: str) -> pd.DataFrame:
+        """A query on the built database (read-only) as a DataFrame."""
+        con = duckdb.connect(str(self.database), read_only=True)
+        try:
+            return con.sql(sql).df()
         finally:
             con.close()
 
@@ -75,6 +84,12 @@ def run_cycles(landing: Path, workdir: Path, previous: int = PREVIOUS_CYCLES,
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
     return DbtRun(done.returncode, done.stdout + done.stderr, database, landing)
+
+
+def plant(manifest: dict, kind: str) -> dict:
+    """The one plant of ``kind`` in a demo manifest."""
+    [found] = [p for p in manifest["plants"] if p["type"] == kind]
+    return found
 
 
 def generate_demo(out: Path, variant: str, **sizes) -> dict:

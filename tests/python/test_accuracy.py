@@ -17,14 +17,6 @@ from sop_analytics.forecasting import metrics
 pytestmark = pytest.mark.dbt
 
 
-def frame(run, sql: str) -> pd.DataFrame:
-    """A query on the built database as a DataFrame."""
-    con = duckdb.connect(str(run.database), read_only=True)
-    try:
-        return con.sql(sql).df()
-    finally:
-        con.close()
-
 
 # Two SKUs of one family, two cycles, lag 1. Worked by hand below.
 HAND_ERRORS = pd.DataFrame({
@@ -103,7 +95,7 @@ def test_metrics_equal_utilsforecast(planted_build):
     WAPE equals utilsforecast's on all SKU-periods pooled, and the tracking signal equals
     the package's over the cycles."""
     run, _ = planted_build
-    errors = frame(run, """
+    errors = run.frame("""
         select e.cycle, e.master_sku as unique_id, p.period_seq as ds, e.actual_units as y, e.forecast_units as model
         from marts.fct_forecast_errors as e
         inner join intermediate.int_planning_periods as p using (period_id)
@@ -111,11 +103,11 @@ def test_metrics_equal_utilsforecast(planted_build):
     cycle = sorted(errors["cycle"].unique())[0]
     df = errors[errors["cycle"] == cycle].drop(columns="cycle").sort_values("unique_id").reset_index(drop=True)
     cycle_seq = int(df["ds"].iloc[0])
-    train = frame(run, f"""
+    train = run.frame(f"""
         select master_sku as unique_id, period_seq as ds, cast(demand_units as double) as y
         from intermediate.int_demand_history_by_sku_period where period_seq < {cycle_seq}""")
     train = train[train["unique_id"].isin(df["unique_id"])].sort_values(["unique_id", "ds"])
-    mart = frame(run, f"""
+    mart = run.frame(f"""
         select master_sku as unique_id, wape, mape, mase, rmsse, bias_units
         from marts.fct_forecast_accuracy
         where evaluation = 'published' and number_source = 'statistical_baseline' and lag = 1
@@ -147,7 +139,7 @@ def test_metrics_equal_utilsforecast(planted_build):
 
     ts = metrics.tracking_signal(errors.drop(columns="cycle"), ["model"])
     ts = ts.set_index("unique_id")["model"]
-    mart_ts = frame(run, """
+    mart_ts = run.frame("""
         select master_sku as unique_id, tracking_signal from marts.fct_forecast_accuracy
         where evaluation = 'published' and number_source = 'statistical_baseline' and lag = 1
             and aggregation_level = 'sku' and cycle = 'all'""").set_index("unique_id")["tracking_signal"]
@@ -168,12 +160,12 @@ def test_level_shift_hides_in_the_aggregate(planted_build):
         where evaluation = 'published' and number_source = 'statistical_baseline' and lag = 1
             and aggregation_level = 'company' and cycle = 'all'""")
     assert netted <= 0.15 < wape
-    skus = frame(run, """
+    skus = run.frame("""
         select master_sku, abc_class from marts.fct_forecast_accuracy as a
         left join marts.rpt_hidden_forecast_error as h using (number_source, lag, master_sku)
         where a.evaluation = 'published' and a.number_source = 'statistical_baseline' and a.lag = 1
             and a.aggregation_level = 'sku' and a.cycle = 'all'""")
-    hidden = frame(run, """
+    hidden = run.frame("""
         select master_sku, sku_bias_pct, is_biased, company_looks_fine, revenue_at_risk_rank
         from marts.rpt_hidden_forecast_error where number_source = 'statistical_baseline' and lag = 1""")
     assert hidden["company_looks_fine"].all()
@@ -196,9 +188,9 @@ def test_every_number_in_one_table(planted_build):
     as FVA: sales (whose forecast includes it) beats the baseline on SURGICAL, operations
     and finance (whose numbers do not) lose to it."""
     run, _ = planted_build
-    table = frame(run, "select * from marts.rpt_accuracy_by_number")
+    table = run.frame("select * from marts.rpt_accuracy_by_number")
     numbers = {"statistical_baseline", "consensus", "sales", "operations", "finance_budget", "naive", "seasonal_naive"}
-    families = set(frame(run, "select distinct master_family from marts.fct_forecast_errors")["master_family"])
+    families = set(run.frame("select distinct master_family from marts.fct_forecast_errors")["master_family"])
     for lag in (1, 2, 3):
         at_lag = table[table["lag"] == lag]
         assert set(at_lag["number_source"]) == numbers

@@ -5,31 +5,20 @@ commercial and supply misses are escalated."""
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import pytest
+
+from conftest import plant
 
 pytestmark = pytest.mark.dbt
 
 PARTS = ["supply_disruption_units", "customer_mix_units", "demand_variability_units", "forecast_error_units"]
 
 
-def frame(run, sql: str) -> pd.DataFrame:
-    """A query on the built database as a DataFrame."""
-    con = duckdb.connect(str(run.database), read_only=True)
-    try:
-        return con.sql(sql).df()
-    finally:
-        con.close()
-
-
-def plant(manifest: dict, kind: str) -> dict:
-    [found] = [p for p in manifest["plants"] if p["type"] == kind]
-    return found
 
 
 def decomposition(run) -> pd.DataFrame:
-    out = frame(run, "select * from marts.fct_plan_miss_decomposition")
+    out = run.frame("select * from marts.fct_plan_miss_decomposition")
     for col in PARTS + ["total_miss_units", "requested_units", "plan_units", "shipped_units"]:
         out[col] = out[col].astype(float)
     return out
@@ -111,7 +100,7 @@ def test_skus_with_nothing_planted_are_mostly_demand_variability(planted_build):
 
 def test_root_causes_name_the_broken_assumption(planted_build):
     run, manifest = planted_build
-    causes = frame(run, "select * from marts.fct_plan_miss_root_causes")
+    causes = run.frame("select * from marts.fct_plan_miss_root_causes")
     delay, mix, shift = plant(manifest, "supplier_delay"), plant(manifest, "customer_mix_shift"), plant(manifest, "level_shift")
     supply = causes[causes["master_sku"].isin(delay["master_skus"]) & (causes["root_cause"] == "supply_disruption")]
     assert len(supply) > 0 and supply["assumption_broken"].str.contains(delay["supplier_id"]).all()
@@ -124,11 +113,11 @@ def test_root_causes_name_the_broken_assumption(planted_build):
 
 def test_accepted_proposals_change_the_next_consensus_and_rejected_do_not(planted_build):
     run, _ = planted_build
-    decisions = frame(run, "select * from marts.fct_plan_decisions")
+    decisions = run.frame("select * from marts.fct_plan_decisions")
     latest = decisions[decisions["is_latest"]]
     assert {"accept", "reject"} <= set(latest["decision"])
     assert latest["rationale"].str.len().gt(10).all()
-    consensus = frame(run, """
+    consensus = run.frame("""
         select cycle, master_sku, bool_and(consensus_units = round(baseline_units * adjustment_factor, 4)) as scaled,
             min(adjustment_factor) as factor, any_value(proposal_id) as proposal_id, any_value(decision) as decision
         from marts.fct_consensus_plan_archive group by cycle, master_sku""")
@@ -153,7 +142,7 @@ def test_accepted_proposals_change_the_next_consensus_and_rejected_do_not(plante
 
 def test_decision_value_is_measured_once_periods_close(planted_build):
     run, _ = planted_build
-    scored = frame(run, "select * from marts.fct_plan_decisions where is_latest and n_periods_scored > 0")
+    scored = run.frame("select * from marts.fct_plan_decisions where is_latest and n_periods_scored > 0")
     assert len(scored) > 0
     accepted = scored[scored["decision"] == "accept"]
     rejected = scored[scored["decision"] == "reject"]
@@ -167,7 +156,7 @@ def test_decision_value_is_measured_once_periods_close(planted_build):
 
 def test_supply_and_mix_misses_are_escalated(planted_build):
     run, manifest = planted_build
-    esc = frame(run, "select * from marts.rpt_miss_escalations")
+    esc = run.frame("select * from marts.rpt_miss_escalations")
     assert esc["escalation_id"].is_unique
     delay, mix = plant(manifest, "supplier_delay"), plant(manifest, "customer_mix_shift")
     supply = esc[esc["master_sku"].isin(delay["master_skus"]) & (esc["cause"] == "supply_disruption")]
@@ -180,3 +169,20 @@ def test_supply_and_mix_misses_are_escalated(planted_build):
     [(last_closed,)] = run.query("select last_closed_period_id from intermediate.int_planning_cycle")
     assert ((esc["status"] == "open") == (esc["last_period_id"] == last_closed)).all()
     assert (esc.loc[esc["is_escalated_to_leadership"], "periods_open"] >= 2).all()
+
+
+def test_proposals_on_the_planted_level_shift_cut_the_error(planted_build):
+    """The proposals raised on the family whose level was planted would have reduced the
+    plan's error once their periods closed: they correct the forecast error that is left,
+    not the SKU's noise, and not what the baseline has already caught up with."""
+    run, manifest = planted_build
+    family = plant(manifest, "level_shift")["family"]
+    scored = run.frame(
+        "select decision, baseline_abs_error_units::double as baseline, proposed_abs_error_units::double as proposed, "
+        "value_added_units::double as value_added "
+        "from marts.fct_plan_decisions as d inner join marts.fct_plan_proposals as p using (proposal_id) "
+        f"where d.is_latest and d.n_periods_scored > 0 and p.master_family = '{family}'")
+    assert len(scored) >= 20
+    assert scored["proposed"].sum() < 0.95 * scored["baseline"].sum()
+    accepted = scored[scored["decision"] == "accept"]
+    assert len(accepted) > 0 and accepted["value_added"].sum() > 0

@@ -5,7 +5,6 @@ archive keeps a cycle once."""
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -16,22 +15,14 @@ from sop_analytics.forecasting.classification import classify_demand
 pytestmark = pytest.mark.dbt
 
 
-def frame(run, sql: str) -> pd.DataFrame:
-    """A query on the built database as a DataFrame."""
-    con = duckdb.connect(str(run.database), read_only=True)
-    try:
-        return con.sql(sql).df()
-    finally:
-        con.close()
-
 
 def test_sql_classification_matches_the_reference(planted_build):
     run, _ = planted_build
-    history = frame(run, "select master_sku as unique_id, period_seq as ds, demand_units as y "
+    history = run.frame("select master_sku as unique_id, period_seq as ds, demand_units as y "
                          "from intermediate.int_demand_history_by_sku_period")
     last = int(history["ds"].max())
     reference = classify_demand(history.astype({"y": float}), last_ds=last).set_index("unique_id")
-    sql = frame(run, "select master_sku, demand_class, adi, cv2 from marts.fct_demand_classification "
+    sql = run.frame("select master_sku, demand_class, adi, cv2 from marts.fct_demand_classification "
                      "where demand_class != 'eol'").set_index("master_sku")
     assert len(sql) > 300
     joined = sql.join(reference, how="left", rsuffix="_ref")
@@ -141,7 +132,7 @@ def test_planned_promotions_reach_the_forecast(planted_build):
         "select promo_id from intermediate.int_promotions_checked where quarantine_rule is not null")}
     assert len(planned) > 10
     assert planned - quarantined <= covered
-    ratios = frame(run, """
+    ratios = run.frame("""
         with f as (
             select f.master_sku, f.forecast_units / p.n_days as forecast_units, coalesce(c.promo_coverage, 0) > 0 as covered
             from marts.fct_demand_forecast as f

@@ -10,7 +10,6 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -67,13 +66,6 @@ def pack(planted_build, tmp_path_factory):
     return run, path, parser
 
 
-def frame(run, sql: str) -> pd.DataFrame:
-    con = duckdb.connect(str(run.database), read_only=True)
-    try:
-        return con.sql(sql).df()
-    finally:
-        con.close()
-
 
 def test_pack_is_self_contained_with_every_section(pack):
     _, path, parsed = pack
@@ -84,18 +76,18 @@ def test_pack_is_self_contained_with_every_section(pack):
 def test_pack_figures_equal_the_marts(pack):
     run, _, parsed = pack
     marks = pd.DataFrame(parsed.marks, columns=["chart", "category", "series", "value"])
-    acc = frame(run, "select master_family, number_source, wape from marts.rpt_accuracy_by_number where lag = 1 "
+    acc = run.frame("select master_family, number_source, wape from marts.rpt_accuracy_by_number where lag = 1 "
                      "and granularity = 'sku' and number_source in ('statistical_baseline', 'consensus', 'sales', "
                      "'operations')")
     shown = marks[marks["chart"] == "accuracy"].merge(
         acc, left_on=["category", "series"], right_on=["master_family", "number_source"])
     assert len(shown) == len(acc) > 20
     assert (shown["value"] - shown["wape"]).abs().max() < 1e-12
-    util = frame(run, "select resource_id, period_id, utilization from marts.fct_capacity_load")
+    util = run.frame("select resource_id, period_id, utilization from marts.fct_capacity_load")
     shown = marks[marks["chart"] == "capacity"].merge(
         util, left_on=["series", "category"], right_on=["resource_id", "period_id"])
     assert len(shown) == len(util) and (shown["value"] - shown["utilization"]).abs().max() < 1e-12
-    misses = frame(run, "select period_id, sum(forecast_error_units)::double as fe from "
+    misses = run.frame("select period_id, sum(forecast_error_units)::double as fe from "
                         "marts.fct_plan_miss_decomposition where lag = 1 group by 1")
     shown = marks[(marks["chart"] == "misses") & (marks["series"] == "forecast_error")].merge(
         misses, left_on="category", right_on="period_id")
@@ -111,7 +103,7 @@ def test_pack_demand_charts_show_the_family_plan_and_its_intervals(pack):
     run, _, parsed = pack
     marks = pd.DataFrame(parsed.marks, columns=["chart", "category", "series", "value"])
     bands = pd.DataFrame(parsed.bands, columns=["chart", "category", "series", "lo", "hi"])
-    plan = frame(run, "select 'demand:' || master_family as chart, period_id, row_kind, demand_units, "
+    plan = run.frame("select 'demand:' || master_family as chart, period_id, row_kind, demand_units, "
                       "consensus_units, lo_80, hi_80, lo_95, hi_95 from marts.rpt_family_demand_plan")
     for series, column, kind in (("demand", "demand_units", "history"), ("consensus plan", "consensus_units", "plan")):
         shown = marks[marks["series"] == series].merge(plan, left_on=["chart", "category"],

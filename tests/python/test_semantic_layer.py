@@ -49,6 +49,13 @@ def mf_query(mf_project, metrics: list[str], group_by: list[str], where: str | N
     return pd.read_csv(out)
 
 
+def matched(got: pd.DataFrame, marts: pd.DataFrame, on: list[str] | str) -> pd.DataFrame:
+    """The metric rows joined to the mart rows: every row on both sides finds its pair."""
+    merged = got.merge(marts, on=on, how="outer", indicator=True)
+    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"]
+    return merged
+
+
 def assert_close(merged: pd.DataFrame, pairs: dict[str, str], rel: float = 1e-9) -> None:
     """Every metric column equals its mart column (both null, or within ``rel``)."""
     assert len(merged) > 0
@@ -82,8 +89,7 @@ def test_demand_plan_and_revenue_plan_equal_the_marts_per_family_and_planning_pe
         "inner join marts.fct_finance_plan as finance "
         "  on plan.master_family = finance.master_family and plan.period_start = finance.period_start")
     marts = pd.DataFrame(rows, columns=["family", "period_start", "mart_units", "mart_revenue"])
-    merged = got.merge(marts, on=["family", "period_start"], how="outer", indicator=True)
-    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"]
+    merged = matched(got, marts, ["family", "period_start"])
     # the 4-4-5 periods: 12 or 13 per family, none of them a calendar month start
     assert merged.groupby("family").size().min() >= 12
     assert_close(merged, {"demand_plan_units": "mart_units", "revenue_plan": "mart_revenue"})
@@ -97,8 +103,7 @@ def test_wape_and_bias_equal_the_accuracy_mart_per_family_and_number(mf_project,
         "select master_family, number_source, wape, bias_pct from marts.fct_forecast_accuracy "
         "where evaluation = 'published' and cycle = 'all' and aggregation_level = 'family' and lag = 1")
     marts = pd.DataFrame(rows, columns=["family", "forecast_error__number_source", "mart_wape", "mart_bias_pct"])
-    merged = got.merge(marts, on=["family", "forecast_error__number_source"], how="outer", indicator=True)
-    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"]
+    merged = matched(got, marts, ["family", "forecast_error__number_source"])
     assert {"statistical_baseline", "consensus", "naive", "sales"} <= set(merged["forecast_error__number_source"])
     assert_close(merged, {"wape": "mart_wape", "bias_pct": "mart_bias_pct"})
 
@@ -115,8 +120,7 @@ def test_forecast_value_added_equals_the_accuracy_by_number_mart(mf_project, pla
         "  and consensus.number_source = 'consensus' and consensus.aggregation_level = 'family' "
         "where baseline.number_source = 'statistical_baseline' and baseline.aggregation_level = 'family'")
     marts = pd.DataFrame(rows, columns=["family", "forecast_error__lag", "mart_fva_naive", "mart_fva_baseline"])
-    merged = got.merge(marts, on=["family", "forecast_error__lag"], how="outer", indicator=True)
-    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"]
+    merged = matched(got, marts, ["family", "forecast_error__lag"])
     assert sorted(merged["forecast_error__lag"].unique()) == [1, 2, 3]
     assert_close(merged, {"fva_baseline_vs_naive": "mart_fva_naive", "fva_consensus_vs_baseline": "mart_fva_baseline"},
                  rel=1e-7)
@@ -138,8 +142,7 @@ def test_margin_inventory_and_revenue_at_risk_equal_the_marts_per_family(mf_proj
         "  on finance.master_family = risk.master_family")
     marts = pd.DataFrame(rows, columns=["family", "mart_margin", "mart_margin_pct", "mart_inventory",
                                         "mart_at_risk"])
-    merged = got.merge(marts, on="family", how="outer", indicator=True)
-    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"]
+    merged = matched(got, marts, "family")
     merged["revenue_at_risk"] = merged["revenue_at_risk"].fillna(0)
     # the planted capacity overload puts revenue at risk somewhere
     assert merged["mart_at_risk"].sum() > 0

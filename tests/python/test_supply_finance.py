@@ -5,31 +5,20 @@ mart is the plan times price."""
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import pytest
+
+from conftest import plant
 
 pytestmark = pytest.mark.dbt
 
 
-def frame(run, sql: str) -> pd.DataFrame:
-    """A query on the built database as a DataFrame."""
-    con = duckdb.connect(str(run.database), read_only=True)
-    try:
-        return con.sql(sql).df()
-    finally:
-        con.close()
-
-
-def plant(manifest: dict, kind: str) -> dict:
-    [found] = [p for p in manifest["plants"] if p["type"] == kind]
-    return found
 
 
 def test_planted_capacity_overload_is_in_the_risk_register(planted_build):
     run, manifest = planted_build
     overload = plant(manifest, "capacity_overload")
-    risks = frame(run, "select * from marts.fct_risk_register where risk_type = 'capacity_overload'").set_index("subject")
+    risks = run.frame("select * from marts.fct_risk_register where risk_type = 'capacity_overload'").set_index("subject")
     assert overload["resource_id"] in risks.index, risks
     risk = risks.loc[overload["resource_id"]]
     assert risk["risk_id"] == f"RSK-capacity-{overload['resource_id']}"
@@ -37,11 +26,11 @@ def test_planted_capacity_overload_is_in_the_risk_register(planted_build):
     assert risk["owner_role"] == "supply planner" and risk["size_money"] > 0
     named = set(risk["affected_skus"].split(", "))
     assert named and named <= set(overload["master_skus"])
-    load = frame(run, f"""select period_id, utilization from marts.fct_capacity_load
+    load = run.frame(f"""select period_id, utilization from marts.fct_capacity_load
                           where resource_id = '{overload["resource_id"]}' and is_overloaded""")
     assert list(load["period_id"]) == [overload["period"]]
     # the constrained plan cuts exactly the SKUs on that resource, in that period
-    cut = frame(run, "select distinct master_sku, period_id from marts.fct_constrained_plan where at_risk_units > 0 "
+    cut = run.frame("select distinct master_sku, period_id from marts.fct_constrained_plan where at_risk_units > 0 "
                      f"and binding_resources like '%{overload['resource_id']}%'")
     assert set(cut["period_id"]) == {overload["period"]}
     assert set(cut["master_sku"]) <= set(overload["master_skus"])
@@ -50,7 +39,7 @@ def test_planted_capacity_overload_is_in_the_risk_register(planted_build):
 def test_planted_late_supplier_is_in_the_risk_register(planted_build):
     run, manifest = planted_build
     late = plant(manifest, "late_supplier")
-    risks = frame(run, "select * from marts.fct_risk_register where risk_type = 'late_supplier'").set_index("subject")
+    risks = run.frame("select * from marts.fct_risk_register where risk_type = 'late_supplier'").set_index("subject")
     assert late["supplier_id"] in risks.index
     risk = risks.loc[late["supplier_id"]]
     assert risk["risk_id"] == f"RSK-supplier-{late['supplier_id']}"
@@ -63,10 +52,10 @@ def test_planted_late_supplier_is_in_the_risk_register(planted_build):
 
 def test_risks_are_followed_across_cycles(planted_build):
     run, _ = planted_build
-    register = frame(run, "select * from marts.rpt_risk_register")
+    register = run.frame("select * from marts.rpt_risk_register")
     assert register["risk_id"].is_unique
     [(cycle,)] = run.query("select cycle from intermediate.int_planning_cycle")
-    current = set(frame(run, "select risk_id from marts.fct_risk_register")["risk_id"])
+    current = set(run.frame("select risk_id from marts.fct_risk_register")["risk_id"])
     assert set(register.loc[register["status"] == "open", "risk_id"]) == current
     assert (register.loc[register["status"] == "open", "last_cycle"] == cycle).all()
     closed = register[register["status"] == "closed"]
@@ -99,12 +88,12 @@ def test_projected_inventory_flows_add_up(planted_build):
 
 def test_finance_revenue_is_plan_times_price(planted_build):
     run, _ = planted_build
-    expected = frame(run, """
+    expected = run.frame("""
         select p.master_family, p.period_id, sum(p.consensus_units * coalesce(s.unit_price, 0)) as revenue,
             sum(p.consensus_units * coalesce(s.std_cost, 0)) as cogs
         from marts.fct_consensus_plan as p left join marts.dim_skus as s using (master_sku)
         group by 1, 2""").set_index(["master_family", "period_id"]).sort_index()
-    finance = frame(run, "select master_family, period_id, revenue, cogs, margin, currency from marts.fct_finance_plan"
+    finance = run.frame("select master_family, period_id, revenue, cogs, margin, currency from marts.fct_finance_plan"
                     ).set_index(["master_family", "period_id"]).sort_index()
     assert len(finance) == len(expected) > 50
     pd.testing.assert_series_equal(finance["revenue"], expected["revenue"].astype(float), rtol=1e-9)
@@ -119,7 +108,7 @@ def test_plan_history_reconciles_to_gl(planted_build):
     from the reconciliation mart, never `unexplained`; the planted missing GL posting is not
     in a published period (2025-08), so every published period is within tolerance or explained."""
     run, _ = planted_build
-    history = frame(run, "select * from marts.rpt_finance_plan_history")
+    history = run.frame("select * from marts.rpt_finance_plan_history")
     assert len(history) >= 8 * 8
     parts = history["plan_revenue"] + history["volume_miss_value"] + history["price_mix_value"] + history["erp_vs_gl_value"]
     assert ((parts - history["gl_revenue"]).abs() < 1e-6).all()

@@ -280,32 +280,28 @@ seasonal_naive as (
 
 ),
 
+compared_numbers as (
+
+    select * from consensus
+    union all
+    select * from naive
+    union all
+    select * from seasonal_naive
+
+),
+
 published as (
 
     select * from statistical_baseline
     union all
-    select consensus.*
-    from consensus
-    semi join statistical_baseline
-        on consensus.cycle = statistical_baseline.cycle
-            and consensus.master_sku = statistical_baseline.master_sku
-            and consensus.period_id = statistical_baseline.period_id
-    union all
     select * from functional_complete
     union all
-    select naive.*
-    from naive
+    select compared_numbers.*
+    from compared_numbers
     semi join statistical_baseline
-        on naive.cycle = statistical_baseline.cycle
-            and naive.master_sku = statistical_baseline.master_sku
-            and naive.period_id = statistical_baseline.period_id
-    union all
-    select seasonal_naive.*
-    from seasonal_naive
-    semi join statistical_baseline
-        on seasonal_naive.cycle = statistical_baseline.cycle
-            and seasonal_naive.master_sku = statistical_baseline.master_sku
-            and seasonal_naive.period_id = statistical_baseline.period_id
+        on compared_numbers.cycle = statistical_baseline.cycle
+            and compared_numbers.master_sku = statistical_baseline.master_sku
+            and compared_numbers.period_id = statistical_baseline.period_id
 
 ),
 

@@ -31,10 +31,9 @@ history as (
 
 ),
 
-shipments as (
+shipped as (
 
-    select * from {{ ref('int_shipments_checked') }}
-    where quarantine_rule is null
+    select * from {{ ref('int_shipments_by_sku_period') }}
 
 ),
 
@@ -47,18 +46,6 @@ evidence as (
 customer_mix as (
 
     select * from {{ ref('int_customer_mix_by_sku_period') }}
-
-),
-
-shipped as (
-
-    select
-        master_sku,
-        ship_period_id as period_id,
-        sum(quantity_eaches) as shipped_units
-
-    from shipments
-    group by master_sku, ship_period_id
 
 ),
 

@@ -2,13 +2,24 @@
     (incremental, append-only by cycle; a cycle already archived is never rewritten): for a
     master SKU whose lag-1 misses over the last var proposal_periods (default 3) closed
     periods were forecast error (beyond the noise band) the same way in at least
-    var proposal_min_periods (default 2) of them, re-level the baseline by the bias those
-    plans showed: factor = requested demand / plan summed over those periods (like for
-    like, so seasonality does not leak into the factor). The current baseline has seen
-    those periods and may have partly adapted: the planner weighs that. Raised only when the change is at least
-    var proposal_min_change (default 0.10). A planner decides through plan/decisions
-    (proposal_id); an accepted or modified proposal changes the next cycle's consensus plan
-    (fct_consensus_plan). proposal_id = PRP-<cycle>-<master_sku>, stable across re-runs. -#}
+    var proposal_min_periods (default 2) of them, re-level the baseline by what is left of
+    that forecast error:
+
+        factor = sum(plan + forecast error) / sum(plan x adaptation)
+
+    over those periods, kept between 1 and sum(plan + forecast error) / sum(plan): never
+    more than the error seen, never against it.
+    - plan + forecast error is the level demand ran at according to the decomposition,
+      without the SKU's own noise (demand variability), customer mix or supply disruption;
+    - adaptation = this cycle's baseline / the baseline the period's own cycle published,
+      for the same next three periods (fct_plan_archive): how far the model has moved since
+      it made that miss (1 when it has not).
+    Both are like for like, so seasonality does not leak into the factor; a model that has
+    caught up is not corrected twice, nor pushed back when it moved further than the error.
+    Raised only when the change is at least var proposal_min_change (default 0.10). A
+    planner decides through plan/decisions (proposal_id); an accepted or modified proposal
+    changes the next cycle's consensus plan (fct_consensus_plan).
+    proposal_id = PRP-<cycle>-<master_sku>, stable across re-runs. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
@@ -47,6 +58,12 @@ baseline as (
 
 ),
 
+archive as (
+
+    select * from {{ ref('fct_plan_archive') }}
+
+),
+
 recent as (
 
     select
@@ -77,22 +94,84 @@ direction as (
 
 ),
 
-evidence as (
+next_periods as (
+
+    select
+        master_sku,
+        period_id,
+        forecast_units
+
+    from baseline
+    where horizon_step <= 3
+
+),
+
+adaptation as (
+
+    select
+        archive.cycle,
+        archive.master_sku,
+        sum(next_periods.forecast_units) / nullif(sum(archive.forecast_units), 0) as adaptation
+
+    from archive
+    inner join next_periods
+        on archive.master_sku = next_periods.master_sku
+            and archive.period_id = next_periods.period_id
+    group by archive.cycle, archive.master_sku
+
+),
+
+evidence_rows as (
 
     select
         recent.master_sku,
-        any_value(recent.master_family) as master_family,
-        count(*) filter (where sign(recent.forecast_error_units) = direction.direction) as n_periods,
-        sum(recent.requested_units) filter (where sign(recent.forecast_error_units) = direction.direction)
-        / nullif(sum(recent.plan_units) filter (where sign(recent.forecast_error_units) = direction.direction), 0)
-            as bias_ratio,
-        sum(recent.requested_units) / nullif(sum(recent.plan_units), 0) - 1 as recent_bias_pct,
-        min(recent.period_id) as first_period_id,
-        max(recent.period_id) as last_period_id
+        recent.master_family,
+        recent.period_id,
+        recent.requested_units,
+        recent.plan_units,
+        sign(recent.forecast_error_units) = direction.direction as is_evidence,
+        recent.plan_units + recent.forecast_error_units as evidenced_level_units,
+        recent.plan_units * coalesce(adaptation.adaptation, 1) as adapted_plan_units
 
     from recent
     inner join direction on recent.master_sku = direction.master_sku
-    group by recent.master_sku
+    left join adaptation
+        on recent.cycle = adaptation.cycle
+            and recent.master_sku = adaptation.master_sku
+
+),
+
+evidence_sums as (
+
+    select
+        master_sku,
+        any_value(master_family) as master_family,
+        count(*) filter (where is_evidence) as n_periods,
+        sum(evidenced_level_units) filter (where is_evidence)
+        / nullif(sum(plan_units) filter (where is_evidence), 0) as evidence_ratio,
+        sum(adapted_plan_units) filter (where is_evidence)
+        / nullif(sum(plan_units) filter (where is_evidence), 0) as adaptation,
+        sum(requested_units) / nullif(sum(plan_units), 0) - 1 as recent_bias_pct,
+        min(period_id) as first_period_id,
+        max(period_id) as last_period_id
+
+    from evidence_rows
+    group by master_sku
+
+),
+
+evidence as (
+
+    select
+        evidence_sums.*,
+        case
+            when evidence_sums.evidence_ratio >= 1
+                then least(greatest(evidence_sums.evidence_ratio / evidence_sums.adaptation, 1), evidence_sums.evidence_ratio)
+            else greatest(least(evidence_sums.evidence_ratio / evidence_sums.adaptation, 1), evidence_sums.evidence_ratio)
+        end as bias_ratio
+
+    from evidence_sums
+    where evidence_sums.adaptation > 0
 
 ),
 
@@ -132,6 +211,7 @@ candidates as (
         cast(baseline_levels.baseline_level_units * evidence.bias_ratio as double) as proposed_level_units,
         cast(baseline_levels.baseline_level_units as double) as baseline_level_units,
         cast(evidence.recent_bias_pct as double) as recent_bias_pct,
+        evidence.adaptation,
         latest_causes.assumption_broken
 
     from evidence
@@ -161,7 +241,14 @@ final as (
         || ' the plan beyond noise in ' || n_periods || ' of the periods '
         || first_period_id || ' to ' || last_period_id || ' ('
         || case when recent_bias_pct >= 0 then '+' else '' end || cast(round(100 * recent_bias_pct) as bigint) || '% over them all)'
-        || coalesce('; ' || assumption_broken, '') as reason,
+        || coalesce('; ' || assumption_broken, '')
+        || case
+            when abs(adaptation - 1) >= 0.005
+                then
+                    '; the baseline has since moved ' || case when adaptation >= 1 then '+' else '' end
+                    || cast(round(100 * (adaptation - 1)) as bigint) || '% of its own accord'
+            else ''
+        end as reason,
         'scale the baseline by ' || round(proposed_level_units / baseline_level_units, 3)
         || ': from ' || round(baseline_level_units, 1) || ' to ' || round(proposed_level_units, 1)
         || ' units per period over the horizon' as proposed_change
@@ -172,6 +259,4 @@ final as (
 )
 
 select * from final
-{% if is_incremental() %}
-    where cycle not in (select distinct archived.cycle from {{ this }} as archived)
-{% endif %}
+{{ archive_new_cycles_only() }}

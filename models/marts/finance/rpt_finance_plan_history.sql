@@ -27,10 +27,9 @@ skus as (
 
 ),
 
-shipments as (
+shipped_sku as (
 
-    select * from {{ ref('int_shipments_checked') }}
-    where quarantine_rule is null
+    select * from {{ ref('int_shipments_by_sku_period') }}
 
 ),
 
@@ -72,18 +71,6 @@ planned as (
     left join skus on archive.master_sku = skus.master_sku
     where periods.period_end < cycle.as_of_date
     group by archive.master_family, archive.period_id
-
-),
-
-shipped_sku as (
-
-    select
-        master_sku,
-        ship_period_id as period_id,
-        sum(quantity_eaches) as shipped_units
-
-    from shipments
-    group by master_sku, ship_period_id
 
 ),
 

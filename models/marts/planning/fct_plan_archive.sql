@@ -18,6 +18,4 @@ forecasts as (
 
 select *
 from forecasts
-{% if is_incremental() %}
-    where cycle not in (select distinct archived.cycle from {{ this }} as archived)
-{% endif %}
+{{ archive_new_cycles_only() }}

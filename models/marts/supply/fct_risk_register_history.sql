@@ -17,6 +17,4 @@ register as (
 
 select *
 from register
-{% if is_incremental() %}
-    where cycle not in (select distinct archived.cycle from {{ this }} as archived)
-{% endif %}
+{{ archive_new_cycles_only() }}
