@@ -60,7 +60,7 @@ def _scale(values: list[float]) -> tuple[float, float]:
 def _axis(lo: float, hi: float, y) -> str:
     """The value scale: its top, its bottom and zero, labelled at the left edge."""
     ticks = sorted({lo, hi, 0.0} if lo <= 0 <= hi else {lo, hi})
-    return "".join(f'<text x="2" y="{y(t) + 3:.1f}" font-size="9" fill="#555">{_e(_fmt(float(t)))}</text>'
+    return "".join(f'<text x="2" y="{y(t) + 3:.1f}" font-size="9" fill="#555">{_e(_fmt(float(t)) if t else "0")}</text>'
                    f'<line x1="{PAD - 4}" x2="{W - PAD}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="#ddd"/>'
                    for t in ticks)
 
