@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import html
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -65,10 +66,23 @@ def _axis(lo: float, hi: float, y) -> str:
                    for t in ticks)
 
 
+def _empty(name: str) -> str:
+    return f'<p class="empty" data-chart="{_e(name)}">no data</p>'
+
+
+def _figure(name: str, parts: list[str], series: Sequence[str], bands: Sequence[str] = ()) -> str:
+    """The chart's SVG with its legend: one coloured mark per series, then per band."""
+    legend = "".join(f'<span style="color:{COLORS[j % len(COLORS)]}">&#9632; {_e(s)}</span> '
+                     for j, s in enumerate(series))
+    legend += "".join(f'<span style="color:#1f77b4;opacity:0.6">&#9632; {_e(b)}</span> ' for b in bands)
+    return (f'<figure><svg class="chart" data-chart="{_e(name)}" viewBox="0 0 {W} {H + 30}" width="{W}" '
+            f'height="{H + 30}" role="img">{"".join(parts)}</svg><figcaption>{legend}</figcaption></figure>')
+
+
 def _bars(categories: list[str], series: dict[str, list[float]], name: str, stacked: bool = False) -> str:
     """Grouped (or stacked) bars, one group per category, with data-* attributes."""
     if not categories:
-        return f'<p class="empty" data-chart="{_e(name)}">no data</p>'
+        return _empty(name)
     if stacked:
         pos = [sum(max(v[i], 0) for v in series.values()) for i in range(len(categories))]
         neg = [sum(min(v[i], 0) for v in series.values()) for i in range(len(categories))]
@@ -98,10 +112,7 @@ def _bars(categories: list[str], series: dict[str, list[float]], name: str, stac
                 f'data-value="{v!r}"><title>{_e(cat)} {_e(label)}: {_e(_fmt(v))}</title></rect>')
         parts.append(f'<text x="{x0:.1f}" y="{H - PAD + 14}" font-size="9" '
                      f'transform="rotate(30 {x0:.1f} {H - PAD + 14})">{_e(cat)}</text>')
-    legend = "".join(f'<span style="color:{COLORS[j % len(COLORS)]}">&#9632; {_e(s)}</span> '
-                     for j, s in enumerate(series))
-    return (f'<figure><svg class="chart" data-chart="{_e(name)}" viewBox="0 0 {W} {H + 30}" width="{W}" '
-            f'height="{H + 30}" role="img">{"".join(parts)}</svg><figcaption>{legend}</figcaption></figure>')
+    return _figure(name, parts, list(series))
 
 
 def _lines(labels: list[str], series: dict[str, list[float | None]], name: str,
@@ -109,7 +120,7 @@ def _lines(labels: list[str], series: dict[str, list[float | None]], name: str,
     """Lines over labelled periods; ``bands`` are intervals (lower, upper) drawn behind them,
     each period's bounds also as a whisker carrying ``data-lo`` and ``data-hi``."""
     if not labels:
-        return f'<p class="empty" data-chart="{_e(name)}">no data</p>'
+        return _empty(name)
     bands = bands or {}
     present = lambda vs: [(i, float(v)) for i, v in enumerate(vs) if v is not None and not pd.isna(v)]  # noqa: E731
     values = [v for vs in series.values() for _, v in present(vs)]
@@ -140,11 +151,7 @@ def _lines(labels: list[str], series: dict[str, list[float | None]], name: str,
     for i, lab in enumerate(labels):
         parts.append(f'<text x="{x(i):.1f}" y="{H - PAD + 14}" font-size="8" '
                      f'transform="rotate(40 {x(i):.1f} {H - PAD + 14})">{_e(lab)}</text>')
-    legend = "".join(f'<span style="color:{COLORS[j % len(COLORS)]}">&#9632; {_e(s)}</span> '
-                     for j, s in enumerate(series))
-    legend += "".join(f'<span style="color:#1f77b4;opacity:0.6">&#9632; {_e(b)}</span> ' for b in bands)
-    return (f'<figure><svg class="chart" data-chart="{_e(name)}" viewBox="0 0 {W} {H + 30}" width="{W}" '
-            f'height="{H + 30}" role="img">{"".join(parts)}</svg><figcaption>{legend}</figcaption></figure>')
+    return _figure(name, parts, list(series), bands=list(bands))
 
 
 def _read(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:

@@ -3,7 +3,6 @@ owners and due dates, the ones that slipped flagged overdue with their age."""
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -12,12 +11,8 @@ pytestmark = pytest.mark.dbt
 
 def test_decision_log_flags_what_slipped(planted_build):
     run, _ = planted_build
-    con = duckdb.connect(str(run.database), read_only=True)
-    try:
-        log = con.sql("select * from marts.fct_leadership_decisions").df()
-        [(as_of,)] = con.sql("select as_of_date from intermediate.int_planning_cycle").fetchall()
-    finally:
-        con.close()
+    log = run.frame("select * from marts.fct_leadership_decisions")
+    [(as_of,)] = run.query("select as_of_date from intermediate.int_planning_cycle")
     assert len(log) >= 8 and log["owner"].str.len().gt(0).all()
     overdue = log[log["is_overdue"]]
     assert len(overdue) > 0
@@ -32,19 +27,15 @@ def test_decision_log_flags_what_slipped(planted_build):
 def test_review_page_figures_are_the_marts_figures(planted_build):
     """Every figure on the one-page review equals the mart it comes from."""
     run, _ = planted_build
-    con = duckdb.connect(str(run.database), read_only=True)
-    try:
-        page = con.sql("select * from marts.rpt_sop_review").df()
-        plan = con.sql("select master_family, sum(consensus_units) as units from marts.fct_consensus_plan "
-                       "where horizon_step <= 3 group by 1").df().set_index("master_family")["units"]
-        risks = con.sql("select risk_id, size_money from marts.rpt_risk_register where status = 'open' "
-                        "order by size_money desc nulls last, risk_id limit 5").df()
-        finance = con.sql("select sum(revenue) as revenue, sum(margin) as margin from marts.fct_finance_plan").df()
-        accuracy = con.sql("select master_family, number_source, wape from marts.rpt_accuracy_by_number "
-                           "where lag = 1 and number_source in ('consensus', 'statistical_baseline')").df()
-        overdue = con.sql("select decision_id from marts.fct_leadership_decisions where is_overdue").df()
-    finally:
-        con.close()
+    page = run.frame("select * from marts.rpt_sop_review")
+    plan = run.frame("select master_family, sum(consensus_units) as units from marts.fct_consensus_plan "
+                     "where horizon_step <= 3 group by 1").set_index("master_family")["units"]
+    risks = run.frame("select risk_id, size_money from marts.rpt_risk_register where status = 'open' "
+                      "order by size_money desc nulls last, risk_id limit 5")
+    finance = run.frame("select sum(revenue) as revenue, sum(margin) as margin from marts.fct_finance_plan")
+    accuracy = run.frame("select master_family, number_source, wape from marts.rpt_accuracy_by_number "
+                         "where lag = 1 and number_source in ('consensus', 'statistical_baseline')")
+    overdue = run.frame("select decision_id from marts.fct_leadership_decisions where is_overdue")
     assert set(page["section"]) >= {"demand_plan", "accuracy", "risks", "finance", "decisions", "proposals"}
     demand = page[page["section"] == "demand_plan"].set_index("subject")["value"]
     pd.testing.assert_series_equal(demand.sort_index(), plan.sort_index().astype(float), check_names=False)
@@ -60,13 +51,9 @@ def test_review_page_figures_are_the_marts_figures(planted_build):
 
 def test_review_page_shows_inventory_at_period_ends_not_summed(planted_build):
     run, _ = planted_build
-    con = duckdb.connect(str(run.database), read_only=True)
-    try:
-        page = con.sql("select metric, value from marts.rpt_sop_review where section = 'finance'").df()
-        steps = con.sql("select horizon_step, sum(inventory_value) as inventory, sum(working_capital) as wc "
-                        "from marts.fct_finance_plan group by 1 order by 1").df()
-    finally:
-        con.close()
+    page = run.frame("select metric, value from marts.rpt_sop_review where section = 'finance'")
+    steps = run.frame("select horizon_step, sum(inventory_value) as inventory, sum(working_capital) as wc "
+                      "from marts.fct_finance_plan group by 1 order by 1")
     money = page.set_index("metric")["value"]
     assert money["inventory value, end of the next period"] == pytest.approx(steps["inventory"].iloc[0], rel=1e-9)
     assert money["inventory value, end of the horizon"] == pytest.approx(steps["inventory"].iloc[-1], rel=1e-9)
@@ -78,17 +65,13 @@ def test_family_plan_intervals_combine_the_sku_intervals(planted_build):
     """The family band is the root of summed squared SKU half-widths: wider than any one
     SKU's, narrower than their plain sum, nested 80% inside 95%, around the consensus."""
     run, _ = planted_build
-    con = duckdb.connect(str(run.database), read_only=True)
-    try:
-        fam = con.sql("select * from marts.rpt_family_demand_plan").df()
-        skus = con.sql("select master_family, period_id, sum(consensus_units) as units, "
-                       "max(hi_95 - consensus_units) as widest, sum(hi_95 - consensus_units) as summed, "
-                       "sqrt(sum(power(hi_95 - consensus_units, 2))) as rss "
-                       "from marts.fct_consensus_plan group by 1, 2").df()
-        history = con.sql("select master_family, period_id, sum(demand_units) as demand "
-                          "from intermediate.int_demand_history_by_sku_period group by 1, 2").df()
-    finally:
-        con.close()
+    fam = run.frame("select * from marts.rpt_family_demand_plan")
+    skus = run.frame("select master_family, period_id, sum(consensus_units) as units, "
+                     "max(hi_95 - consensus_units) as widest, sum(hi_95 - consensus_units) as summed, "
+                     "sqrt(sum(power(hi_95 - consensus_units, 2))) as rss "
+                     "from marts.fct_consensus_plan group by 1, 2")
+    history = run.frame("select master_family, period_id, sum(demand_units) as demand "
+                        "from intermediate.int_demand_history_by_sku_period group by 1, 2")
     plan = fam[fam["row_kind"] == "plan"].merge(skus, on=["master_family", "period_id"], how="outer", indicator=True)
     assert (plan["_merge"] == "both").all() and len(plan) > 0
     assert (plan["consensus_units"] - plan["units"]).abs().max() < 1e-6

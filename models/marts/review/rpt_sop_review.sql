@@ -1,9 +1,9 @@
 {#- The one-page S&OP review of the cycle, in one long table a pack or a BI tool lays out:
     one row per section, rank and figure, every figure taken from a mart, none computed
     anew beyond sums and the differences shown.
-    - demand_plan: per family (and `(all)`), the consensus plan for the cycle's first three
-      periods against the previous cycle's plan for the same periods, the budget, sales'
-      and operations' latest numbers (int_forecasts_by_lag is past cycles only, so the
+    - demand_plan: per family, the consensus plan for the cycle's first three periods
+      against the previous cycle's plan for the same periods (rpt_family_demand_plan), the
+      budget, sales' and operations' latest numbers (int_forecasts_by_lag is past cycles only, so the
       comparison uses the same three-numbers model Week 0 reads, rpt_three_numbers);
     - accuracy: per family, lag-1 WAPE and bias of the consensus plan and of the statistical
       baseline over the published cycles (rpt_accuracy_by_number);
@@ -23,15 +23,10 @@ cycle as (
 
 ),
 
-plan as (
+family_plan as (
 
-    select * from {{ ref('fct_consensus_plan') }}
-
-),
-
-previous as (
-
-    select * from {{ ref('int_previous_cycle_consensus') }}
+    select * from {{ ref('rpt_family_demand_plan') }}
+    where row_kind = 'plan' and horizon_step <= 3
 
 ),
 
@@ -83,35 +78,10 @@ leadership as (
 
 ),
 
-near_plan as (
-
-    select
-        plan.master_family,
-        plan.period_id,
-        plan.master_sku,
-        plan.consensus_units
-
-    from plan
-    where plan.horizon_step <= 3
-
-),
-
 near_periods as (
 
-    select distinct near_plan.period_id
-    from near_plan
-
-),
-
-previous_plan as (
-
-    select
-        previous.master_family,
-        sum(previous.consensus_units) as units
-
-    from previous
-    inner join near_periods on previous.period_id = near_periods.period_id
-    group by previous.master_family
+    select distinct family_plan.period_id
+    from family_plan
 
 ),
 
@@ -132,11 +102,12 @@ functional as (
 plan_by_family as (
 
     select
-        near_plan.master_family,
-        sum(near_plan.consensus_units) as units
+        family_plan.master_family,
+        sum(family_plan.consensus_units) as units,
+        sum(family_plan.previous_cycle_units) as previous_units
 
-    from near_plan
-    group by near_plan.master_family
+    from family_plan
+    group by family_plan.master_family
 
 ),
 
@@ -148,14 +119,13 @@ demand_plan as (
         'consensus plan, next 3 periods' as metric,
         cast(plan_by_family.units as double) as value,
         'units' as unit,
-        'vs previous cycle ' || coalesce(cast(round(plan_by_family.units - previous_plan.units) as varchar), 'n/a')
+        'vs previous cycle ' || coalesce(cast(round(plan_by_family.units - plan_by_family.previous_units) as varchar), 'n/a')
         || '; vs budget ' || coalesce(cast(round(plan_by_family.units - functional.finance_units) as varchar), 'n/a')
         || '; vs sales ' || coalesce(cast(round(plan_by_family.units - functional.sales_units) as varchar), 'n/a')
         || '; vs operations ' || coalesce(cast(round(plan_by_family.units - functional.operations_units) as varchar), 'n/a')
             as detail
 
     from plan_by_family
-    left join previous_plan on plan_by_family.master_family = previous_plan.master_family
     left join functional on plan_by_family.master_family = functional.master_family
 
 ),
