@@ -7,7 +7,8 @@ Thin wrapper: the logic is ``sop_analytics.forecasting`` (tested with pytest). V
 Python model through its config: the YAML sets ``config.meta.forecast_horizon``,
 ``backtest_windows`` and ``long_tail_families`` (comma-separated families forecast at
 family level and split to SKUs by share) from the dbt vars of the same names (rendered as
-strings).
+strings), and ``forecast_n_jobs`` (default: the profile's threads) sets how many
+processes forecast families side by side; the output is the same for any value.
 
 Demand is modelled per day of each planning period (4-4-5 periods have 28 or 35 days),
 so int_planning_periods passes every period's length.
@@ -27,6 +28,7 @@ def model(dbt, session):
     horizon = int(dbt.config.meta_get("forecast_horizon", 12))
     n_windows = int(dbt.config.meta_get("backtest_windows", 3))
     long_tail = str(dbt.config.meta_get("long_tail_families", ""))
+    n_jobs = max(1, int(dbt.config.meta_get("forecast_n_jobs", 1)))
     history = dbt.ref("int_demand_history_by_sku_period").df()
     calendar = dbt.ref("int_promotion_coverage_by_sku_period").df()
     periods = dbt.ref("int_planning_periods").df()
@@ -42,5 +44,6 @@ def model(dbt, session):
         long_tail_families=[family.strip() for family in long_tail.split(",") if family.strip()],
         promo_calendar=calendar[["master_sku", "period_seq", "promo_coverage"]] if promotions_landed else None,
         period_days=periods[["period_seq", "n_days"]],
+        n_jobs=n_jobs,
     )
     return stack_outputs(result)

@@ -145,3 +145,18 @@ def test_planned_promotions_reach_the_forecast(planted_build):
         from f group by master_sku having count(*) filter (where covered) > 0""")
     assert len(ratios) >= 5
     assert (ratios["lift"] > 1.1).all(), ratios
+
+
+def test_forecast_node_output_is_the_same_on_one_core_and_on_two(small_planted, tmp_path):
+    """The forecast node runs families in a pool of the profile's threads (forkserver workers
+    inside dbt's own threads): one process and two give the same rows, bit for bit."""
+    from conftest import run_dbt
+
+    frames = []
+    for n_jobs in (1, 2):
+        run = run_dbt(small_planted[0], tmp_path / f"jobs{n_jobs}", "build", "--select", "+int_forecast_outputs", "--indirect-selection", "cautious",
+                      dbt_vars={"forecast_n_jobs": n_jobs})
+        assert run.returncode == 0, run.output[-5000:]
+        frames.append(run.frame("select * from intermediate.int_forecast_outputs order by output, output_key"))
+    assert len(frames[0]) > 100 and frames[0]["output"].nunique() == 3
+    pd.testing.assert_frame_equal(frames[0], frames[1])

@@ -9,6 +9,7 @@ periods, so time is the integer ``period_seq`` with ``freq=1``, never a date. No
 from __future__ import annotations
 
 from collections.abc import Sequence
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -127,8 +128,9 @@ def run_forecasting(
     is given (:func:`to_panel`), so planned promotions lift the horizon periods they
     cover; without one, no promotion is assumed in the horizon. ``max_backtest_series`` caps the SKUs backtested per family
     segment (seeded sample, ``seed``). ``pins``: ``family, method, reason`` (+ ``segment``).
-    ``n_jobs > 1`` runs chunks of families in that many processes; the result is identical
-    to ``n_jobs=1`` (families are independent and the output is sorted).
+    ``n_jobs > 1`` runs chunks of families in that many processes (a ``forkserver`` pool:
+    the workers are not forked from a caller that runs threads, such as dbt); the result is
+    identical to ``n_jobs=1`` (families are independent and the output is sorted).
 
     Returns ``{"classification", "selection", "forecast", "backtest"}``: classification
     per SKU (``family`` + ``CLASSIFICATION_SCHEMA``), the selection table
@@ -168,8 +170,11 @@ def run_forecasting(
         parts = [_select_and_forecast(panel, pins, tuple(long_tail_families), last_ds, common, future_promo)]
     else:
         # families are independent: one process per chunk of families, each on one core
-        # (statsforecast's own n_jobs starts a process pool per call, too costly here)
-        with ProcessPoolExecutor(max_workers=len(chunks)) as pool:
+        # (statsforecast's own n_jobs starts a process pool per call, too costly here).
+        # forkserver, not fork: dbt calls this from one of its threads, and forking a
+        # threaded process can copy a lock some other thread holds.
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
             futures = [
                 pool.submit(_select_and_forecast, panel[panel["family"].isin(c)], pins,
                             tuple(long_tail_families), last_ds, common, future_promo)
