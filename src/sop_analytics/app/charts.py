@@ -12,6 +12,7 @@ from sop_analytics.app.data import DECOMPOSITION_PARTS
 __all__ = ["evidence_chart", "plan_chart", "accuracy_chart"]
 
 _X = alt.X("period_start:T", title="planning period (start)")
+WIDTH = 760  # px: the two panels of the evidence chart share one x axis
 
 
 def _long(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
@@ -47,10 +48,13 @@ def evidence_chart(evidence: dict[str, pd.DataFrame], proposal: dict, modified_u
                                             {"m": "modified baseline (your quantity)"})], ignore_index=True)
     order = ["demand (requested), history", "shipped, history", "published plan (lag 1)",
              f"baseline {proposal['cycle']}", "proposed corrected baseline", "modified baseline (your quantity)"]
-    color = alt.Color("series:N", title=None, sort=order, scale=alt.Scale(
-        domain=order, range=["#222222", "#8c8c8c", "#d95f02", "#1b9e77", "#7570b3", "#e7298a"]))
-    dash = alt.StrokeDash("series:N", sort=order, legend=None, scale=alt.Scale(
-        domain=order, range=[[1, 0], [2, 2], [1, 0], [6, 3], [6, 3], [3, 3]]))
+    palette = dict(zip(order, ["#222222", "#8c8c8c", "#d95f02", "#1b9e77", "#7570b3", "#e7298a"]))
+    dashes = dict(zip(order, [[1, 0], [2, 2], [1, 0], [6, 3], [6, 3], [3, 3]]))
+    order = [o for o in order if o in set(lines["series"])]
+    color = alt.Color("series:N", title=None, sort=order, legend=alt.Legend(orient="bottom", columns=3, labelLimit=320),
+                      scale=alt.Scale(domain=order, range=[palette[o] for o in order]))
+    dash = alt.StrokeDash("series:N", sort=order, legend=None,
+                          scale=alt.Scale(domain=order, range=[dashes[o] for o in order]))
     y = alt.Y("units:Q", title="units (eaches) per period")
     tooltip = ["series:N", alt.Tooltip("period_start:T", title="period"), alt.Tooltip("units:Q", format=",.1f")]
     base = alt.Chart(lines).encode(x=_X, y=y, color=color, tooltip=tooltip)
@@ -63,7 +67,7 @@ def evidence_chart(evidence: dict[str, pd.DataFrame], proposal: dict, modified_u
         band = lag1.assign(lo=lag1["plan_units"] - lag1["noise_band_units"], hi=lag1["plan_units"] + lag1["noise_band_units"])
         layers.insert(0, alt.Chart(band).mark_rule(color="#d95f02", opacity=0.5, strokeWidth=6).encode(
             x=_X, y="lo:Q", y2="hi:Q", tooltip=["period_id", alt.Tooltip("noise_band_units:Q", title="noise band ±")]))
-    top = alt.layer(*layers).properties(height=280, width="container",
+    top = alt.layer(*layers).properties(height=280, width=WIDTH,
                                         title=f"{proposal['master_sku']}: history, published plans, baseline and proposal")
     parts = lag1.melt(id_vars=["period_start", "period_id"], value_vars=DECOMPOSITION_PARTS,
                       var_name="part", value_name="units") if len(lag1) else pd.DataFrame(
@@ -71,12 +75,13 @@ def evidence_chart(evidence: dict[str, pd.DataFrame], proposal: dict, modified_u
     parts["part"] = parts["part"].str.replace("_units", "").str.replace("_", " ")
     bars = alt.Chart(parts).mark_bar().encode(
         x=_X, y=alt.Y("sum(units):Q", title="miss of lag-1 plan, units"),
-        color=alt.Color("part:N", title="miss decomposition"),
+        color=alt.Color("part:N", title="miss decomposition", legend=alt.Legend(orient="bottom")),
         tooltip=["period_id", "part", alt.Tooltip("units:Q", format=",.1f")])
     significant = lag1[lag1["miss_beyond_noise"]] if len(lag1) and "miss_beyond_noise" in lag1 else lag1.iloc[0:0]
     rings = alt.Chart(significant).mark_point(shape="circle", size=140, color="black", filled=False).encode(
         x=_X, y=alt.Y("total_miss_units:Q"), tooltip=["period_id", alt.Tooltip("total_miss_units:Q", title="miss beyond noise")])
-    bottom = alt.layer(bars, rings).properties(height=160, width="container")
+    bottom = (alt.layer(bars, rings) if len(significant) else bars).properties(
+        height=160, width=WIDTH, title="miss of each published lag-1 plan by part (ring: beyond the noise band)")
     return alt.vconcat(top, bottom).resolve_scale(x="shared", color="independent")
 
 
@@ -87,7 +92,7 @@ def plan_chart(plan: pd.DataFrame, title: str, intervals: bool = True) -> alt.La
                          "forecast_units": "statistical baseline", "consensus_units": "consensus plan",
                          "previous_cycle_units": "previous cycle's consensus"})
     order = ["demand, history", "statistical baseline", "consensus plan", "previous cycle's consensus"]
-    color = alt.Color("series:N", title=None, sort=order,
+    color = alt.Color("series:N", title=None, sort=order, legend=alt.Legend(orient="bottom"),
                       scale=alt.Scale(domain=order, range=["#222222", "#1b9e77", "#d95f02", "#7570b3"]))
     dash = alt.StrokeDash("series:N", legend=None, sort=order,
                           scale=alt.Scale(domain=order, range=[[1, 0], [6, 3], [6, 3], [2, 2]]))

@@ -19,7 +19,7 @@ from sop_analytics.published import PublishedBuild, current
 
 __all__ = [
     "Published", "company_view", "family_view", "leadership_view", "proposal_evidence", "proposal_queue",
-    "reconciliation_view", "sku_view", "variance_evidence", "MARTS_READ", "SEGMENT_OF_CLASS",
+    "reconciliation_view", "sku_history", "sku_view", "variance_evidence", "MARTS_READ", "SEGMENT_OF_CLASS",
 ]
 
 # fct_forecast_method_selection.segment of each demand class (see its description)
@@ -29,12 +29,13 @@ SEGMENT_OF_CLASS = {"smooth": "continuous", "erratic": "continuous", "intermitte
 # and the one it reads when a build publishes it (issue 17's decisions needed).
 MARTS_READ = (
     "dim_planning_periods", "dim_skus", "fct_plan_proposals", "fct_plan_miss_decomposition",
-    "fct_plan_miss_root_causes", "fct_plan_archive", "fct_forecast_errors", "fct_demand_forecast",
+    "fct_plan_miss_root_causes", "fct_plan_archive", "rpt_sku_demand_history", "fct_demand_forecast",
     "fct_consensus_plan", "rpt_family_demand_plan", "fct_forecast_accuracy", "fct_demand_classification",
     "fct_forecast_method_selection", "fct_reconciliation_variances", "fct_reconciliation_evidence",
     "rpt_three_numbers", "fct_risk_register", "fct_leadership_decisions",
 )
 OPTIONAL_MARTS_READ = ("rpt_decisions_needed",)
+HISTORY_PERIODS = 24  # closed periods of SKU history on the evidence chart (as the pack's family charts)
 DECOMPOSITION_PARTS = ["supply_disruption_units", "customer_mix_units", "demand_variability_units",
                        "forecast_error_units"]
 
@@ -160,7 +161,8 @@ def proposal_queue(pub: Published, landed: list[dict[str, str]] | None = None, c
 def proposal_evidence(pub: Published, proposal: pd.Series | dict) -> dict[str, pd.DataFrame]:
     """Everything behind one proposal, by kind:
 
-    - ``history``: the SKU's demand (requested, unconstrained) and shipments per closed period;
+    - ``history``: the SKU's demand (requested, unconstrained) and shipments over the last
+      ``HISTORY_PERIODS`` closed periods;
     - ``misses``: the published plans for closed periods (every cycle and lag) with the miss
       and its decomposition, the noise band (half the 95% interval) and whether the family's
       volume miss was beyond noise (the significance of the miss);
@@ -177,14 +179,7 @@ def proposal_evidence(pub: Published, proposal: pd.Series | dict) -> dict[str, p
     misses = misses.merge(periods, on="period_id", how="left")
     if len(misses):
         misses["miss_beyond_noise"] = misses["total_miss_units"].abs() > misses["noise_band_units"].astype(float)
-    history = pub.sql(
-        "select e.period_id, max(e.actual_units) as demand_units from {e} as e "
-        "where e.master_sku = ? and e.evaluation = 'published' group by e.period_id", [sku], e="fct_forecast_errors")
-    shipped = misses.groupby("period_id", as_index=False).agg(
-        requested_units=("requested_units", "first"), shipped_units=("shipped_units", "first"))
-    history = history.merge(shipped, on="period_id", how="outer").merge(periods, on="period_id", how="left")
-    history["demand_units"] = history["demand_units"].fillna(history["requested_units"])
-    history = history.drop(columns="requested_units").sort_values("period_start").reset_index(drop=True)
+    history = sku_history(pub, sku).tail(HISTORY_PERIODS).reset_index(drop=True)
     if pub.has("fct_plan_archive"):
         baseline = pub.frame("fct_plan_archive", "master_sku = ? and cycle = ?", [sku, cycle], "horizon_step")
     else:
@@ -195,6 +190,15 @@ def proposal_evidence(pub: Published, proposal: pd.Series | dict) -> dict[str, p
         if float(proposal["baseline_level_units"] or 0) else float("nan")
     baseline = baseline.assign(proposed_units=baseline["forecast_units"] * factor)
     return {"history": history, "misses": misses.reset_index(drop=True), "baseline": baseline.reset_index(drop=True)}
+
+
+def sku_history(pub: Published, sku: str) -> pd.DataFrame:
+    """The SKU's demand (unconstrained) and shipments per closed period (rpt_sku_demand_history;
+    empty, not zero, for a build published before that mart existed)."""
+    if not pub.has("rpt_sku_demand_history"):
+        return pd.DataFrame(columns=["period_id", "period_start", "demand_units", "shipped_units"])
+    return pub.frame("rpt_sku_demand_history", "master_sku = ?", [sku], "period_start")[
+        ["period_id", "period_start", "demand_units", "shipped_units"]]
 
 
 def company_view(pub: Published) -> dict[str, pd.DataFrame]:
@@ -250,9 +254,7 @@ def sku_view(pub: Published, sku: str) -> dict:
     family = found["master_family"]
     classification = pub.frame("fct_demand_classification", "master_sku = ?", [sku])
     demand_class = classification["demand_class"].iloc[0] if len(classification) else None
-    history = pub.sql(
-        "select e.period_id, min(e.period_start) as period_start, max(e.actual_units) as demand_units from {e} as e "
-        "where e.master_sku = ? group by e.period_id order by period_start", [sku], e="fct_forecast_errors")
+    history = sku_history(pub, sku)
     statistical = pub.frame("fct_demand_forecast", "master_sku = ?", [sku], "horizon_step")
     consensus = pub.frame("fct_consensus_plan", "master_sku = ?", [sku], "horizon_step")
     method = statistical["method"].iloc[0] if len(statistical) else None

@@ -82,7 +82,7 @@ def page_proposals(pub: data.Published) -> None:
     st.write(f"**Why:** {proposal['reason']}")
     st.write(f"**Change:** {proposal['proposed_change']}")
     evidence = data.proposal_evidence(pub, proposal)
-    st.altair_chart(charts.evidence_chart(evidence, proposal), width="stretch")
+    st.altair_chart(charts.evidence_chart(evidence, proposal), width="content")
     misses = evidence["misses"]
     if len(misses):
         st.caption("Published plans that missed (every cycle and lag), the decomposition of each miss, and "
@@ -177,8 +177,11 @@ def page_reconciliation(pub: data.Published) -> None:
     _show(view["by_cause"])
     variances = view["variances"]
     if len(variances):
-        cause = st.selectbox("Cause", sorted(variances["cause"].dropna().unique()), key="cause")
+        causes = list(dict.fromkeys(view["by_cause"]["cause"].dropna()))  # largest money first
+        cause = st.selectbox("Cause", causes, key="cause")
         of_cause = variances[variances["cause"] == cause]
+        of_cause = of_cause.assign(_size=of_cause["difference_value"].abs()).sort_values(
+            ["evidence_rows", "_size"], ascending=False, na_position="last").drop(columns="_size")
         _show(of_cause[["variance_id", "comparison", "subject", "period_id", "measure", "left_system", "left_value",
                         "right_system", "right_value", "difference", "difference_value", "explained_share",
                         "evidence_rows"]])
