@@ -406,6 +406,13 @@ def test_a_proposal_decided_by_clicking_in_headless_chromium(workbench, app_serv
         driver.save_screenshot(str(ARTIFACTS / "03_recorded.png"))
         driver.find_element(By.XPATH, "//section[@data-testid='stSidebar']//label[.//p[text()='Drill-down']]").click()
         wait.until(ec.presence_of_element_located((By.XPATH, "//*[contains(text(), 'Drill-down: company')]")))
+        # the rerun has finished when the proposals page's elements are gone and the chart is drawn
+        wait.until(lambda d: not d.find_elements(By.XPATH, "//button[.//p[text()='Record decision']]"))
+        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-testid='stVegaLiteChart'] canvas, "
+                                                                    "[data-testid='stVegaLiteChart'] svg")))
+        driver.execute_script("window.scrollTo(0, 0); const m = document.querySelector('[data-testid=stMain]');"
+                              " if (m) { m.scrollTo(0, 0); }")
+        time.sleep(6)  # let the chart finish drawing before the picture (not a timing assertion)
         driver.save_screenshot(str(ARTIFACTS / "04_drilldown.png"))
         browser_log = driver.get_log("browser") if hasattr(driver, "get_log") else []
     finally:

@@ -91,11 +91,13 @@ def plan_chart(plan: pd.DataFrame, title: str, intervals: bool = True) -> alt.La
     lines = _long(plan, {"demand_units": "demand, history", "baseline_units": "statistical baseline",
                          "forecast_units": "statistical baseline", "consensus_units": "consensus plan",
                          "previous_cycle_units": "previous cycle's consensus"})
-    order = ["demand, history", "statistical baseline", "consensus plan", "previous cycle's consensus"]
-    color = alt.Color("series:N", title=None, sort=order, legend=alt.Legend(orient="bottom"),
-                      scale=alt.Scale(domain=order, range=["#222222", "#1b9e77", "#d95f02", "#7570b3"]))
+    palette = {"demand, history": ("#222222", [1, 0]), "statistical baseline": ("#1b9e77", [6, 3]),
+               "consensus plan": ("#d95f02", [2, 2]), "previous cycle's consensus": ("#7570b3", [1, 3])}
+    order = [o for o in palette if o in set(lines["series"])]
+    color = alt.Color("series:N", title=None, sort=order, legend=alt.Legend(orient="bottom", labelLimit=320),
+                      scale=alt.Scale(domain=order, range=[palette[o][0] for o in order]))
     dash = alt.StrokeDash("series:N", legend=None, sort=order,
-                          scale=alt.Scale(domain=order, range=[[1, 0], [6, 3], [6, 3], [2, 2]]))
+                          scale=alt.Scale(domain=order, range=[palette[o][1] for o in order]))
     layers = []
     if intervals:
         for lo, hi, opacity in (("lo_95", "hi_95", 0.12), ("lo_80", "hi_80", 0.22)):
@@ -107,16 +109,20 @@ def plan_chart(plan: pd.DataFrame, title: str, intervals: bool = True) -> alt.La
     layers.append(alt.Chart(lines).mark_line(point=True).encode(
         x=_X, y=alt.Y("units:Q", title="units (eaches) per period"), color=color, strokeDash=dash,
         tooltip=["series:N", alt.Tooltip("period_start:T", title="period"), alt.Tooltip("units:Q", format=",.1f")]))
-    return alt.layer(*layers).properties(height=300, width="container", title=title)
+    return alt.layer(*layers).properties(height=300, width=WIDTH, title=title)
 
 
-def accuracy_chart(accuracy: pd.DataFrame, title: str) -> alt.Chart:
-    """Primary error (WAPE or RMSSE) by lag per number."""
+def accuracy_chart(accuracy: pd.DataFrame, title: str) -> alt.LayerChart:
+    """Primary error (WAPE, or RMSSE for intermittent demand) by lag per number, of the
+    published plans (pooled cycles); the backtest when nothing published was scored yet."""
     data = accuracy.dropna(subset=["primary_error"]) if len(accuracy) else accuracy
-    return alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("lag:O", title="lag (periods ahead)"),
-        y=alt.Y("primary_error:Q", title="error (primary metric; lower is better)"),
-        color=alt.Color("number_source:N", title="number"),
-        strokeDash=alt.StrokeDash("evaluation:N", title="evaluation"),
+    if len(data) and (data["evaluation"] == "published").any():
+        data = data[data["evaluation"] == "published"]
+    data = data.assign(primary_error=data["primary_error"].astype(float), lag=data["lag"].astype(int))
+    return alt.layer(alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("lag:Q", title="lag (periods ahead)", axis=alt.Axis(tickMinStep=1, format="d"),
+                scale=alt.Scale(domain=[0.8, float(data["lag"].max()) + 0.2] if len(data) else None)),
+        y=alt.Y("primary_error:Q", title="primary error (lower is better)"),
+        color=alt.Color("number_source:N", title="number", legend=alt.Legend(orient="bottom")),
         tooltip=["evaluation", "number_source", "lag", "primary_metric", alt.Tooltip("primary_error:Q", format=".3f"),
-                 "n_cycles"]).properties(height=220, width="container", title=title)
+                 "n_cycles"])).properties(height=240, width=WIDTH, title=title)

@@ -127,10 +127,10 @@ def page_drilldown(pub: data.Published) -> None:
     family = st.selectbox("Family", ["(company)", *families], key="family")
     if family == "(company)":
         st.altair_chart(charts.plan_chart(company["plan"], "Company: demand and plans (sum of families)",
-                                          intervals=False), width="stretch")
+                                          intervals=False), width="content")
         st.caption("Intervals are per family and SKU (they do not add up); pick a family.")
         if len(company["accuracy"]):
-            st.altair_chart(charts.accuracy_chart(company["accuracy"], "Company accuracy by lag"), width="stretch")
+            st.altair_chart(charts.accuracy_chart(company["accuracy"], "Company accuracy by lag"), width="content", theme=None)
         _show(company["accuracy"])
         _show(company["families"])
         return
@@ -139,9 +139,9 @@ def page_drilldown(pub: data.Published) -> None:
     sku = st.selectbox("SKU", ["(family)", *skus], key="sku")
     if sku == "(family)":
         st.altair_chart(charts.plan_chart(view["plan"], f"{family}: demand, baseline and consensus with 80%/95% intervals"),
-                        width="stretch")
+                        width="content")
         if len(view["accuracy"]):
-            st.altair_chart(charts.accuracy_chart(view["accuracy"], f"{family} accuracy by lag"), width="stretch")
+            st.altair_chart(charts.accuracy_chart(view["accuracy"], f"{family} accuracy by lag"), width="content", theme=None)
         _show(view["accuracy"])
         st.subheader("Method selection (every candidate's backtest score)")
         _show(view["methods"][["segment", "forecast_level", "candidate", "metric", "score", "wape", "bias_pct",
@@ -157,12 +157,12 @@ def page_drilldown(pub: data.Published) -> None:
                       consensus[["period_id", "period_start", "baseline_units", "consensus_units",
                                  "lo_80", "hi_80", "lo_95", "hi_95"]]], ignore_index=True)
     st.altair_chart(charts.plan_chart(plan, f"{sku}: demand, statistical baseline and consensus with intervals"),
-                    width="stretch")
+                    width="content")
     _show(s["statistical"][["period_id", "horizon_step", "forecast_units", "lo_80", "hi_80", "lo_95", "hi_95", "method"]])
     _show(consensus[["period_id", "horizon_step", "baseline_units", "consensus_units", "lo_80", "hi_80", "lo_95",
                      "hi_95", "adjustment_factor", "proposal_id", "decision"]])
     if len(s["accuracy"]):
-        st.altair_chart(charts.accuracy_chart(s["accuracy"], f"{sku} accuracy by lag"), width="stretch")
+        st.altair_chart(charts.accuracy_chart(s["accuracy"], f"{sku} accuracy by lag"), width="content", theme=None)
     _show(s["accuracy"])
     st.subheader(f"Selected method and the candidates' scores ({s['family']}, segment {s['segment']})")
     _show(s["candidates"][["segment", "candidate", "metric", "score", "wape", "bias_pct", "rank", "is_selected",
@@ -203,7 +203,7 @@ def page_reconciliation(pub: data.Published) -> None:
         x=alt.X("period_start:T", title="planning period (start)"),
         y=alt.Y("units:Q", title="units (eaches) per period"), color=alt.Color("number:N", title=None),
         tooltip=["number", "period_start:T", alt.Tooltip("units:Q", format=",.0f")]).properties(
-        height=260, width="container", title=f"{family}: sales, operations and finance side by side"), width="stretch")
+        height=260, width=charts.WIDTH, title=f"{family}: sales, operations and finance side by side"), width="content")
     _show(rows)
 
 
