@@ -126,3 +126,44 @@ def test_leadership_decisions_are_appended_with_the_next_id(tmp_path):
     append_leadership_decision(tmp_path, cycle="2026-07", topic="t", decision="d", owner="o",
                                due_date="2026-07-29", option_id="OPT-1")
     assert _rows(path)[-1]["option_id"] == "OPT-1" and _rows(path)[-1]["decision"] == "d"
+
+
+def test_leadership_page_shows_decisions_needed_with_options_when_published(tmp_path, monkeypatch):
+    """When a build publishes rpt_decisions_needed (the Week 3 options), the page lists them and
+    the option chosen is recorded with the decision (a synthetic published build, no dbt)."""
+    import json
+
+    import pandas as pd
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+
+    folder = tmp_path / "published" / "b1"
+    (folder / "parquet").mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({"cycle": "2026-07", "built_at": "2026-07-01T02:00:00Z"}))
+    (tmp_path / "published" / "CURRENT").write_text("b1\n")
+    pd.DataFrame({"period_id": ["2026-07"], "period_start": [pd.Timestamp("2026-07-05").date()]}).to_parquet(
+        folder / "parquet" / "dim_planning_periods.parquet")
+    pd.DataFrame({"decision_needed_id": ["DN-1", "DN-1"], "topic": ["R-MOLD overload in 2027-02"] * 2,
+                  "option_id": ["OPT-overtime", "OPT-defer"], "cost": [12000.0, 30000.0]}).to_parquet(
+        folder / "parquet" / "rpt_decisions_needed.parquet")
+    landing = tmp_path / "landing"
+    for key, value in {"SOP_PUBLISH_DIR": str(tmp_path / "published"), "SOP_LANDING_DIR": str(landing)}.items():
+        monkeypatch.setenv(key, value)
+    at = AppTest.from_file(str(ROOT / "src" / "sop_analytics" / "app" / "streamlit_app.py"), default_timeout=60)
+    at.run()
+    at.sidebar.radio(key="page").set_value("Leadership").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Decisions needed and their options" in [s.value for s in at.subheader]
+    assert at.selectbox(key="ld_topic").options[0] == "DN-1: R-MOLD overload in 2027-02"
+    assert at.selectbox(key="ld_option").options == ["", "OPT-overtime", "OPT-defer"]
+    at.selectbox(key="ld_option").set_value("OPT-overtime")
+    at.text_area(key="ld_decision").input("approve overtime")
+    at.text_input(key="ld_owner").input("Head of Operations")
+    at.date_input(key="ld_due").set_value(datetime(2026, 7, 30).date())
+    [b for b in at.button if b.label == "Record leadership decision"][0].click().run()
+    assert not at.error, [e.value for e in at.error]
+    [row] = _rows(landing / "plan" / "leadership_decisions.csv")
+    assert row == {"decision_id": "LD-2026-07-1", "cycle": "2026-07", "topic": "DN-1: R-MOLD overload in 2027-02",
+                   "decision": "approve overtime (option OPT-overtime)", "owner": "Head of Operations",
+                   "due_date": "2026-07-30", "status": "open"}
