@@ -18,7 +18,9 @@ fi
 # Headless Chromium (Debian's package) renders the S&OP pack in its browser test. Best
 # effort: without it (no root, no apt) everything else still runs and that test says it
 # was skipped and why.
-if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    (timeout 600 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq chromium >/dev/null) \
-        || echo "setup: could not install chromium; the pack's browser test will be skipped" >&2
+# chromium-driver lets the workbench's browser test click through the app (selenium).
+if { ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; } \
+        && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    (timeout 600 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq chromium chromium-driver >/dev/null) \
+        || echo "setup: could not install chromium / chromium-driver; the browser tests will be skipped" >&2
 fi
