@@ -227,3 +227,38 @@ def test_published_rows_are_all_scored_and_backtests_kept_apart(planted_build):
     [(n_backtest_cycles,)] = run.query(
         "select count(distinct cycle) from marts.fct_forecast_accuracy where evaluation = 'backtest' and cycle != 'all'")
     assert n_backtest_cycles >= 3
+
+
+def test_interval_coverage_equals_utilsforecast_on_the_archive(planted_build):
+    """Coverage of the published baseline's 80% and 95% intervals, per cycle at lag 1 and for
+    the company, equals utilsforecast's coverage computed straight from the plan archive and
+    the demand history (not from fct_forecast_errors); numbers published without an
+    interval have no coverage."""
+    run, _ = planted_build
+    df = run.frame("""
+        select a.cycle, 'all' as unique_id, a.master_sku, a.period_id as ds,
+               coalesce(cast(h.demand_units as double), 0.0) as y,
+               a.forecast_units as model, a.lo_80 as "model-lo-80", a.hi_80 as "model-hi-80",
+               a.lo_95 as "model-lo-95", a.hi_95 as "model-hi-95"
+        from marts.fct_plan_archive as a
+        inner join intermediate.int_planning_periods as p on a.period_id = p.period_id
+        left join intermediate.int_demand_history_by_sku_period as h
+            on a.master_sku = h.master_sku and a.period_id = h.period_id
+        cross join intermediate.int_planning_cycle as c
+        where a.horizon_step = 1 and p.period_end < c.as_of_date""")
+    mart = run.frame("""
+        select cycle, coverage_80, coverage_95, n_interval_periods from marts.fct_forecast_accuracy
+        where evaluation = 'published' and number_source = 'statistical_baseline' and lag = 1
+            and aggregation_level = 'company' and cycle != 'all'""").set_index("cycle").sort_index()
+    assert len(mart) >= 3
+    for cycle, got in mart.iterrows():
+        rows = df[df["cycle"] == cycle].drop(columns="cycle")
+        assert got["n_interval_periods"] == len(rows) > 100
+        for level in (80, 95):
+            expected = losses.coverage(rows, ["model"], level=level)["model"].iloc[0]
+            assert got[f"coverage_{level}"] == pytest.approx(expected, abs=1e-12), (cycle, level)
+        assert 0 <= got["coverage_80"] <= got["coverage_95"] <= 1
+    [(n_without,)] = run.query("""
+        select count(*) from marts.fct_forecast_accuracy
+        where number_source in ('sales', 'operations', 'naive', 'seasonal_naive') and coverage_80 is not null""")
+    assert n_without == 0

@@ -341,3 +341,74 @@ def test_period_lengths_are_modelled_as_daily_rates() -> None:
     np.testing.assert_allclose(bt["y"], bt["ds"].map(history.set_index("period_seq")["demand_units"]), rtol=1e-9)
     with pytest.raises(ValueError, match="period_days"):
         run_forecasting(history, horizon=6, n_windows=2, pins=pins, period_days=days[days["period_seq"] < T])
+
+
+def test_zero_collapse_falls_back_to_a_level_method() -> None:
+    """A selected method that forecasts zero for a SKU that sold in its last periods (here
+    Naive after one zero period) is replaced by the mean of the last periods, labelled, and
+    the selection table says so; a SKU that forecasts above zero is left alone."""
+    from sop_analytics.forecasting.forecast import FALLBACK_PREFIX, forecast_selected, zero_collapse_fallback
+
+    t = np.arange(1, 25)
+    panel = pd.DataFrame({
+        "unique_id": ["A"] * 24 + ["B"] * 24, "family": "F", "segment": "continuous",
+        "ds": np.concatenate([t, t]),
+        "y": np.concatenate([np.r_[np.full(22, 30.0), 30.0, 0.0], np.full(24, 10.0)]),
+    })
+    selection = pd.DataFrame({"family": ["F"], "segment": ["continuous"], "candidate": ["Naive"],
+                              "members": [""], "is_selected": [True]})
+    plain = forecast_selected(panel, selection, horizon=6, season_length=12)
+    assert plain.loc[plain["unique_id"] == "A", "forecast"].eq(0).all()  # the collapse
+    fixed, fallbacks = zero_collapse_fallback(panel, plain, window=12)
+    a = fixed[fixed["unique_id"] == "A"]
+    assert list(fallbacks["unique_id"]) == ["A"] and list(fallbacks["replaced_method"]) == ["Naive"]
+    assert np.allclose(a["forecast"], panel[panel["unique_id"] == "A"]["y"].tail(12).mean())
+    assert (a["method"] == FALLBACK_PREFIX + "Naive]").all()
+    assert (a["hi_80"] > a["lo_80"]).all()  # a band, not zero width
+    pd.testing.assert_frame_equal(fixed[fixed["unique_id"] == "B"].reset_index(drop=True),
+                                  plain[plain["unique_id"] == "B"].reset_index(drop=True))
+
+    # through the pipeline: a planner's Naive pin collapses A, the fallback shows in the selection table
+    history = panel.rename(columns={"unique_id": "master_sku", "family": "master_family",
+                                    "ds": "period_seq", "y": "demand_units"}).assign(promo_units=0.0)
+    pins = pd.DataFrame({"family": ["F"], "method": ["Naive"], "reason": ["test"]})
+    out = run_forecasting(history.drop(columns="segment"), horizon=6, n_windows=2, pins=pins)
+    assert out["forecast"].loc[out["forecast"]["unique_id"] == "A", "forecast"].gt(0).all()
+    reason = out["selection"].loc[out["selection"]["is_selected"], "selection_reason"].str.cat()
+    assert "zero-collapse fallback: 1 SKU" in reason
+
+
+def test_no_member_twice_in_an_ensemble() -> None:
+    """On a series shorter than two seasons MSTL is fitted as non-seasonal AutoETS: an
+    Ensemble of AutoETS, AutoTheta and MSTL must not list (or weigh) AutoETS twice."""
+    from sop_analytics.forecasting.forecast import forecast_selected
+
+    rng = np.random.default_rng(0)
+    panel = pd.DataFrame({"unique_id": "A", "family": "F", "segment": "continuous", "ds": np.arange(1, 19),
+                          "y": np.round(rng.normal(40, 5, 18))})
+    selection = pd.DataFrame({"family": ["F"], "segment": ["continuous"], "candidate": [ENSEMBLE],
+                              "members": ["AutoETS|AutoTheta|MSTL"], "is_selected": [True]})
+    fc = forecast_selected(panel, selection, horizon=4, season_length=12)
+    [label] = fc["method"].unique()
+    members = label.removeprefix(f"{ENSEMBLE}(").removesuffix(")").split("+")
+    assert len(members) == len(set(members)) == 2, label
+    single = {m: forecast_selected(panel, selection.assign(candidate=m, members=""), horizon=4, season_length=12)
+              for m in ("AutoETS", "AutoTheta")}
+    # the median of two members is their mean: each counted once
+    expected = (single["AutoETS"]["forecast"].to_numpy() + single["AutoTheta"]["forecast"].to_numpy()) / 2
+    assert np.allclose(fc["forecast"].to_numpy(), expected)
+
+
+def test_shipment_only_history_uses_the_promotion_calendar() -> None:
+    """Shipment-only landings carry no promoted units: a family is still promotion-driven
+    when the promotion calendar covers its demand, and PromoLift becomes its candidate."""
+    hist = _history()
+    promo = hist[hist["master_family"] == "PROMO"]
+    calendar = promo.loc[promo["promo_units"] > 0, ["master_sku", "period_seq"]].assign(promo_coverage=1.0)
+    shipment_only = hist.assign(promo_units=0.0)
+    assert promo_families(to_panel(shipment_only), 0.10) == []  # no flag, no calendar: nothing
+    assert promo_families(to_panel(shipment_only, calendar), 0.10) == ["PROMO"]
+    out = run_forecasting(shipment_only[shipment_only["master_family"].isin(["PROMO", "SMOOTH"])],
+                          horizon=12, n_windows=3, pins=None, promo_calendar=calendar)
+    candidates = out["selection"].groupby("family")["candidate"].agg(set)
+    assert "PromoLift" in candidates["PROMO"] and "PromoLift" not in candidates["SMOOTH"]

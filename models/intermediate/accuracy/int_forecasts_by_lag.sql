@@ -19,7 +19,9 @@
     it misses the youngest SKUs). Backtests (`evaluation = 'backtest'`) are the rolling-origin backtest of the selected
     method of the current build (int_forecast_backtest), its origin as the cycle. They are
     kept apart: a backtest is not what anyone saw. The finance budget has no SKU split; it
-    is scored per family (int_budget_units_by_family_period). -#}
+    is scored per family (int_budget_units_by_family_period). The 80% and 95% intervals come
+    with the numbers that were published with one (statistical baseline, consensus); the
+    others, and the backtests, have none (null). -#}
 {%- set max_lag = var('accuracy_max_lag', 3) %}
 with
 
@@ -111,7 +113,11 @@ statistical_baseline as (
         archive.cycle,
         archive.master_sku,
         archive.period_id,
-        archive.forecast_units
+        archive.forecast_units,
+        archive.lo_80,
+        archive.hi_80,
+        archive.lo_95,
+        archive.hi_95
 
     from archive
     where archive.horizon_step <= {{ max_lag }}
@@ -125,7 +131,11 @@ consensus as (
         consensus_archive.cycle,
         consensus_archive.master_sku,
         consensus_archive.period_id,
-        consensus_archive.consensus_units as forecast_units
+        consensus_archive.consensus_units as forecast_units,
+        consensus_archive.lo_80,
+        consensus_archive.hi_80,
+        consensus_archive.lo_95,
+        consensus_archive.hi_95
 
     from consensus_archive
     where consensus_archive.horizon_step <= {{ max_lag }}
@@ -240,7 +250,11 @@ functional_complete as (
         functional_sources.cycle,
         statistical_baseline.master_sku,
         statistical_baseline.period_id,
-        coalesce(functional.forecast_units, 0.0) as forecast_units
+        coalesce(functional.forecast_units, 0.0) as forecast_units,
+        cast(null as double) as lo_80,
+        cast(null as double) as hi_80,
+        cast(null as double) as lo_95,
+        cast(null as double) as hi_95
 
     from statistical_baseline
     inner join functional_sources on statistical_baseline.cycle = functional_sources.cycle
@@ -259,7 +273,11 @@ naive as (
         targets.cycle,
         history.master_sku,
         targets.period_id,
-        cast(history.demand_units as double) as forecast_units
+        cast(history.demand_units as double) as forecast_units,
+        cast(null as double) as lo_80,
+        cast(null as double) as hi_80,
+        cast(null as double) as lo_95,
+        cast(null as double) as hi_95
 
     from targets
     inner join history on targets.cycle_seq - 1 = history.period_seq
@@ -273,7 +291,11 @@ seasonal_naive as (
         targets.cycle,
         history.master_sku,
         targets.period_id,
-        cast(history.demand_units as double) as forecast_units
+        cast(history.demand_units as double) as forecast_units,
+        cast(null as double) as lo_80,
+        cast(null as double) as hi_80,
+        cast(null as double) as lo_95,
+        cast(null as double) as hi_95
 
     from targets
     inner join history on targets.period_seq - 12 = history.period_seq
@@ -316,7 +338,11 @@ published_by_lag as (
         published.period_id,
         targets.period_seq,
         targets.lag,
-        published.forecast_units
+        published.forecast_units,
+        published.lo_80,
+        published.hi_80,
+        published.lo_95,
+        published.hi_95
 
     from published
     inner join targets
@@ -336,7 +362,11 @@ backtest_by_lag as (
         target_periods.period_id,
         backtest.period_seq,
         backtest.lag,
-        backtest.forecast_units
+        backtest.forecast_units,
+        cast(null as double) as lo_80,
+        cast(null as double) as hi_80,
+        cast(null as double) as lo_95,
+        cast(null as double) as hi_95
 
     from backtest
     inner join periods as origins on backtest.cutoff_seq + 1 = origins.period_seq

@@ -8,7 +8,9 @@
     absolute error of the family's (company's) total per period, where SKU errors cancel.
     MASE and RMSSE of a family or the company are the mean of their SKUs' values. The
     formulas and which demand class each metric suits are in the dbt docs (metric
-    definitions). -#}
+    definitions). Interval coverage (`coverage_80`, `coverage_95`): the share of SKU-periods
+    with a published interval whose actual fell inside it; a calibrated 80% interval holds
+    about 80% of actuals. -#}
 with
 
 errors as (
@@ -62,7 +64,10 @@ period_totals as (
         sum(abs_error_value) as abs_error_value,
         sum(actual_value) as actual_value,
         count(*) filter (where is_tracking_signal_flagged) as n_tracking_flagged,
-        max(tracking_signal) as tracking_signal
+        max(tracking_signal) as tracking_signal,
+        count(*) filter (where is_within_80 is not null) as n_interval_periods,
+        count(*) filter (where is_within_80) as n_within_80,
+        count(*) filter (where is_within_95) as n_within_95
 
     from levelled
     group by evaluation, number_source, lag, aggregation_level, family_key, sku_key, cycle
@@ -102,6 +107,9 @@ pooled as (
         sum(actual_value) as actual_value,
         arg_max(n_tracking_flagged, cycle) as n_tracking_flagged,
         arg_max(tracking_signal, cycle) as tracking_signal,
+        sum(n_interval_periods) as n_interval_periods,
+        sum(n_within_80) as n_within_80,
+        sum(n_within_95) as n_within_95,
         count(*) as n_cycles
 
     from period_totals
@@ -214,6 +222,9 @@ final as (
         cast(windows.abs_error_value / nullif(windows.actual_value, 0) as double) as revenue_weighted_error,
         cast(windows.abs_error_value as double) as abs_error_value,
         cast(windows.actual_value as double) as actual_value,
+        cast(windows.n_interval_periods as bigint) as n_interval_periods,
+        cast(windows.n_within_80 / nullif(windows.n_interval_periods, 0) as double) as coverage_80,
+        cast(windows.n_within_95 / nullif(windows.n_interval_periods, 0) as double) as coverage_95,
         case
             when windows.aggregation_level != 'sku' then 'wape'
             when classes.demand_class in ('intermittent', 'lumpy', 'inactive', 'eol') then 'rmsse'

@@ -8,7 +8,9 @@
     in-sample one-step naive errors of the SKU's history before the cycle (mean |y_t -
     y_t-1| and mean (y_t - y_t-1)^2), as utilsforecast's mase/rmsse with seasonality 1.
     The tracking signal runs over the cycles of the same number, lag and SKU up to this one:
-    cumulative error / mean absolute error, flagged beyond +/-4. -#}
+    cumulative error / mean absolute error, flagged beyond +/-4. `is_within_80` and
+    `is_within_95` say whether the actual fell inside the interval published with the
+    number (null for numbers published without one). -#}
 with
 
 forecasts as (
@@ -122,7 +124,15 @@ errors as (
             as squared_error,
         scales.scale_mae,
         scales.scale_mse,
-        skus.unit_price
+        skus.unit_price,
+        case
+            when closed.lo_80 is not null and closed.hi_80 is not null
+                then closed.actual_units between closed.lo_80 and closed.hi_80
+        end as is_within_80,
+        case
+            when closed.lo_95 is not null and closed.hi_95 is not null
+                then closed.actual_units between closed.lo_95 and closed.hi_95
+        end as is_within_95
 
     from closed
     left join skus on closed.master_sku = skus.master_sku
@@ -169,6 +179,8 @@ final as (
         scale_mae,
         scale_mse,
         unit_price,
+        is_within_80,
+        is_within_95,
         abs_error_units * unit_price as abs_error_value,
         actual_units * unit_price as actual_value,
         cumulative_error_units,

@@ -32,7 +32,7 @@ from sop_analytics.forecasting.candidates import (
     make_model,
 )
 
-__all__ = ["FORECAST_SCHEMA", "forecast_selected", "order_and_clip"]
+__all__ = ["FALLBACK_PREFIX", "FORECAST_SCHEMA", "forecast_selected", "order_and_clip", "zero_collapse_fallback"]
 
 FORECAST_SCHEMA: dict[str, str] = {
     "unique_id": "object",
@@ -45,6 +45,8 @@ FORECAST_SCHEMA: dict[str, str] = {
     "method": "object",
 }
 _VALUES = ["forecast", "lo_80", "hi_80", "lo_95", "hi_95"]
+# method label of a forecast replaced by the zero-collapse fallback: "<prefix><method>)"
+FALLBACK_PREFIX = "WindowAverage[fallback: zero forecast from "
 
 
 def empty_forecast() -> pd.DataFrame:
@@ -160,7 +162,10 @@ def forecast_selected(
     jobs = []  # (unique_id, effective method, label)
     for r in series.itertuples(index=False):
         if r.candidate == ENSEMBLE:
-            members = [effective_method(m, r.n_obs, season_length) for m in r.members.split("|")]
+            # one fit per distinct effective method: on a short series MSTL is fitted as
+            # non-seasonal AutoETS, which may already be a member, and the median of
+            # (a, b, a) would weigh it twice
+            members = list(dict.fromkeys(effective_method(m, r.n_obs, season_length) for m in r.members.split("|")))
             label = f"{ENSEMBLE}({'+'.join(members)})"
             jobs.extend((r.unique_id, m, label) for m in members)
         else:
@@ -188,3 +193,50 @@ def forecast_selected(
     fc = order_and_clip(fc)
     fc = fc[list(FORECAST_SCHEMA)].astype(FORECAST_SCHEMA)
     return fc.sort_values(["unique_id", "ds"], kind="mergesort").reset_index(drop=True)
+
+
+def zero_collapse_fallback(
+    panel: pd.DataFrame,
+    forecast: pd.DataFrame,
+    *,
+    recent: int = 3,
+    window: int = 12,
+    keep_methods: Sequence[str] = ("ZeroModel",),
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Replace a forecast that collapsed to zero while the series still sells.
+
+    A series whose forecast is zero over the whole horizon although it had demand in its
+    last ``recent`` periods (a trended model extrapolated below zero and was clipped, a
+    seasonal naive repeated last year's zeros after a restart) gets a level forecast
+    instead: the mean of its last ``window`` periods (``WindowAverage``), with the
+    empirical 10/90 % and 2.5/97.5 % quantiles of those periods as intervals. Its method
+    reads ``WindowAverage[fallback: zero forecast from <method>]``. Series forecast by a
+    method in ``keep_methods`` (the inactive policy's ZeroModel) are left alone.
+
+    Returns ``(forecast, fallbacks)``: the forecast with the replaced rows, and one row per
+    replaced series (``unique_id, replaced_method``).
+    """
+    none = pd.DataFrame({"unique_id": pd.Series(dtype="object"), "replaced_method": pd.Series(dtype="object")})
+    if forecast.empty or panel.empty:
+        return forecast, none
+    total = forecast.groupby("unique_id", sort=True)["forecast"].sum()
+    method = forecast.groupby("unique_id", sort=True)["method"].first()
+    ordered = panel.sort_values(["unique_id", "ds"], kind="mergesort")
+    recent_sum = ordered.groupby("unique_id", sort=True).tail(recent).groupby("unique_id")["y"].sum()
+    hit = total.index[(total <= 0) & (recent_sum.reindex(total.index).fillna(0) > 0)
+                      & ~method.reindex(total.index).isin(list(keep_methods))]
+    if len(hit) == 0:
+        return forecast, none
+    tail = ordered[ordered["unique_id"].isin(hit)].groupby("unique_id", sort=True).tail(window)
+    level = tail.groupby("unique_id")["y"].mean()
+    bands = _empirical_intervals(tail).set_index("unique_id")
+    out = forecast.copy()
+    rows = out["unique_id"].isin(hit)
+    ids = out.loc[rows, "unique_id"]
+    out.loc[rows, "forecast"] = ids.map(level).to_numpy(dtype=float)
+    for c in ("lo_80", "hi_80", "lo_95", "hi_95"):
+        out.loc[rows, c] = ids.map(bands[c]).to_numpy(dtype=float)
+    out.loc[rows, "method"] = [f"{FALLBACK_PREFIX}{m}]" for m in ids.map(method)]
+    fallbacks = pd.DataFrame({"unique_id": list(hit), "replaced_method": method.reindex(hit).to_list()})
+    out = order_and_clip(out)[list(FORECAST_SCHEMA)].astype(FORECAST_SCHEMA)
+    return out, fallbacks.astype({"unique_id": "object", "replaced_method": "object"})

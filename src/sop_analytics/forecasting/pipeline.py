@@ -17,7 +17,12 @@ import pandas as pd
 
 from sop_analytics.forecasting.candidates import ENSEMBLE, top_down_split
 from sop_analytics.forecasting.classification import CLASSIFICATION_SCHEMA, classify_demand
-from sop_analytics.forecasting.forecast import FORECAST_SCHEMA, empty_forecast, forecast_selected
+from sop_analytics.forecasting.forecast import (
+    FORECAST_SCHEMA,
+    empty_forecast,
+    forecast_selected,
+    zero_collapse_fallback,
+)
 from sop_analytics.forecasting.selection import SELECTION_SCHEMA, ensemble_median, select_methods
 
 __all__ = [
@@ -90,9 +95,18 @@ def calendar_regressor(promo_calendar: pd.DataFrame) -> pd.DataFrame:
 
 
 def promo_families(panel: pd.DataFrame, threshold: float) -> list[str]:
-    """Families whose promoted units are at least ``threshold`` of their demand units."""
-    totals = panel.groupby("family")[["promo_units", "y"]].sum()
-    share = totals["promo_units"] / totals["y"].where(totals["y"] > 0)
+    """Families whose promoted units are at least ``threshold`` of their demand units.
+
+    A family whose history carries no promoted units at all (shipment-only extracts have
+    no promotion flag) is judged by the promotion calendar instead, when the panel has one
+    (``promo_share`` from :func:`to_panel`): the demand-weighted share of its periods that
+    promotions covered, ``sum(y * promo_share) / sum(y)``.
+    """
+    weighted = panel.assign(covered=panel["y"] * panel["promo_share"]) if "promo_share" in panel.columns \
+        else panel.assign(covered=0.0)
+    totals = weighted.groupby("family")[["promo_units", "covered", "y"]].sum()
+    promoted = totals["promo_units"].where(totals["promo_units"] > 0, totals["covered"])
+    share = promoted / totals["y"].where(totals["y"] > 0)
     return sorted(share.index[share >= threshold])
 
 
@@ -263,6 +277,25 @@ def selected_backtest(selection: pd.DataFrame, cv: pd.DataFrame) -> pd.DataFrame
     return backtest.sort_values(["unique_id", "cutoff", "ds"], kind="mergesort").reset_index(drop=True)
 
 
+def _note_fallbacks(
+    selection: pd.DataFrame, panel: pd.DataFrame, fallbacks: pd.DataFrame, window: int,
+) -> pd.DataFrame:
+    """Say in the selected row's ``selection_reason`` how many of the segment's SKUs fell
+    back to a level method because their forecast collapsed to zero (see
+    :func:`forecast.zero_collapse_fallback`)."""
+    if fallbacks.empty:
+        return selection
+    segments = panel[["unique_id", "family", "segment"]].drop_duplicates("unique_id")
+    counts = fallbacks.merge(segments, on="unique_id").groupby(["family", "segment"]).size()
+    selection = selection.copy()
+    for (family, segment), n in counts.items():
+        hit = (selection["family"] == family) & (selection["segment"] == segment) & selection["is_selected"]
+        selection.loc[hit, "selection_reason"] = selection.loc[hit, "selection_reason"] + (
+            f"; zero-collapse fallback: {n} SKU(s) whose forecast was zero over the horizon after "
+            f"demand in their last 3 periods got WindowAverage({window}) instead")
+    return selection
+
+
 def _family_chunks(panel: pd.DataFrame, n_jobs: int) -> list[list[str]]:
     """Split families into ``n_jobs`` groups of similar SKU counts (greedy, deterministic)."""
     sizes = panel.groupby("family")["unique_id"].nunique().sort_index()
@@ -293,6 +326,8 @@ def _select_and_forecast(
     backtest = selected_backtest(selection, cv)
     forecast = forecast_selected(sku_panel, selection, horizon=common["horizon"],
                                  season_length=common["season_length"], future_promo=future_promo)
+    forecast, fallbacks = zero_collapse_fallback(sku_panel, forecast, window=common["season_length"])
+    selection = _note_fallbacks(selection, sku_panel, fallbacks, common["season_length"])
     lt_panel = panel[panel["family"].isin(long_tail)]
     if lt_panel.empty:
         return selection, forecast, backtest
