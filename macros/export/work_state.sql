@@ -91,3 +91,16 @@
     {%- do run_query('drop schema if exists _sop_restore cascade') -%}
     {{ return('select 1') }}
 {% endmacro %}
+
+
+{#- Drop the copy this run took, when the run stops in the landing hook (before any table
+    was replaced, so there is nothing to put back). A copy left by an earlier crashed run
+    is kept for the next run to put back. -#}
+{% macro release_own_work_state() %}
+    {%- if sop_table_exists('_sop_restore', '_state') -%}
+        {%- set owner = run_query('select max(invocation_id) from _sop_restore._state').columns[0].values()[0] -%}
+        {%- if owner == invocation_id -%}
+            {%- do release_work_state() -%}
+        {%- endif -%}
+    {%- endif -%}
+{% endmacro %}

@@ -146,6 +146,7 @@
     {%- endif -%}
     {%- if bounds[0] is none or (cycle | string) < bounds[0] or (cycle | string) > bounds[1] -%}
         {%- do run_query('drop schema if exists _landing_incoming cascade') -%}
+        {%- do release_own_work_state() -%}
         {%- do var_error('cycle', cycle, 'is not a planning period of ' ~ source ~ ', which runs from ' ~ bounds[0] ~ ' to ' ~ bounds[1]) -%}
     {%- endif -%}
 {% endmacro %}
@@ -163,6 +164,7 @@
     {%- set known = run_query('select distinct trim(cast(family as varchar)) from _landing_incoming.erp__items where family is not null order by 1').columns[0].values() -%}
     {%- for family in wanted if family not in known -%}
         {%- do run_query('drop schema if exists _landing_incoming cascade') -%}
+        {%- do release_own_work_state() -%}
         {%- do var_error('long_tail_families', var('long_tail_families'), 'names the family ' ~ family ~ ', which is not a family of erp/items (families: ' ~ known | join(', ') ~ ')') -%}
     {%- endfor -%}
 {% endmacro %}
@@ -180,6 +182,7 @@
 
 {% macro landing_error(where, message) -%}
     {%- do run_query('drop schema if exists _landing_incoming cascade') -%}
+    {%- do release_own_work_state() -%}
     {{- exceptions.raise_compiler_error(
         'Landing contract violated (' ~ where ~ '): ' ~ message
         ~ '. The build stopped before anything was replaced; the previous build is unchanged.'

@@ -31,7 +31,12 @@ MAX_LINE_BYTES = 2 * 1024 * 1024  # DuckDB's default maximum line size
 def _readable(path: Path) -> str | None:
     """Why ``path`` cannot be read, or None."""
     if path.is_symlink() and not path.exists():
-        return f"broken symbolic link (it points to {os.readlink(path)}, which does not exist)"
+        try:
+            os.stat(path)
+        except FileNotFoundError:
+            return f"broken symbolic link (it points to {os.readlink(path)}, which does not exist)"
+        except OSError as error:
+            return f"unreadable ({error.strerror or error})"
     try:
         with open(path, "rb") as handle:
             handle.read(1)
