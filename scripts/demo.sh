@@ -30,5 +30,5 @@ python -m sop_analytics.pack --database "$SOP_DUCKDB_PATH" --out build/pack
 echo "== summary"
 python -m sop_analytics.summary --database "$SOP_DUCKDB_PATH"
 echo
-echo "Database: $SOP_DUCKDB_PATH   Parquet: build/parquet/   Pack: build/pack/sop_pack_<cycle>.html"
+echo "Database: $SOP_DUCKDB_PATH   Published (BI tools): build/published/CURRENT   Pack: build/pack/sop_pack_<cycle>.html"
 echo "Docs: dbt docs serve --profiles-dir .   (or open target/index.html)"

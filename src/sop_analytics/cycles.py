@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -36,7 +37,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-__all__ = ["current_cycle", "decide_proposals", "decide_risks", "previous_cycles", "run_cycles"]
+__all__ = ["checked_cycle", "current_cycle", "decide_proposals", "decide_risks", "previous_cycles", "run_cycles"]
 
 PUBLISH_SELECTION = (
     "+fct_plan_archive", "+fct_plan_proposals", "+fct_consensus_plan_archive", "+fct_risk_register_history",
@@ -44,9 +45,20 @@ PUBLISH_SELECTION = (
 DECISION_COLUMNS = ["proposal_id", "decision", "adjusted_quantity", "rationale", "decided_by", "decided_at"]
 
 
+CYCLE_PATTERN = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+
+
+def checked_cycle(cycle: object) -> str:
+    """``cycle`` when it is a planning period id ``YYYY-PP`` (PP 01 to 12), else a clear error."""
+    if not isinstance(cycle, str) or not CYCLE_PATTERN.fullmatch(cycle):
+        raise SystemExit(f"Invalid var cycle: {cycle!r} is not a planning period id YYYY-PP "
+                         "(a four-digit year, a dash and a period 01 to 12, e.g. 2026-03). Nothing ran.")
+    return cycle
+
+
 def previous_cycles(cycle: str, n: int, periods_per_year: int = 12) -> list[str]:
     """The ``n`` planning period ids (``YYYY-PP``) before ``cycle``, oldest first."""
-    year, period = (int(part) for part in cycle.split("-"))
+    year, period = (int(part) for part in checked_cycle(cycle).split("-"))
     index = year * periods_per_year + period - 1
     out = []
     for back in range(n, 0, -1):
@@ -103,11 +115,11 @@ def _scripted_decisions(database: Path, landing: Path, cycle: str) -> int:
     """Decide the proposals of ``cycle`` and merge them into ``landing/plan/decisions.csv``."""
     con = duckdb.connect(str(database), read_only=True)
     try:
-        proposals = con.sql(
+        proposals = con.execute(
             "select proposal_id, change_pct, baseline_level_units, proposed_level_units, n_forecast_error_periods "
-            f"from marts.fct_plan_proposals where cycle = '{cycle}'").df()
-        [(as_of,)] = con.sql(
-            f"select period_start from intermediate.int_planning_periods where period_id = '{cycle}'").fetchall()
+            "from marts.fct_plan_proposals where cycle = ?", [cycle]).df()
+        [(as_of,)] = con.execute(
+            "select period_start from intermediate.int_planning_periods where period_id = ?", [cycle]).fetchall()
     finally:
         con.close()
     new = decide_proposals(proposals, pd.Timestamp(as_of))
@@ -153,10 +165,10 @@ def _scripted_leadership(database: Path, landing: Path, cycle: str) -> int:
     """Decide the largest risks of ``cycle`` into ``landing/plan/leadership_decisions.csv``."""
     con = duckdb.connect(str(database), read_only=True)
     try:
-        risks = con.sql(f"select risk_id, risk_type, size_money, description from marts.fct_risk_register "
-                        f"where cycle = '{cycle}'").df()
-        [(as_of,)] = con.sql(
-            f"select period_start from intermediate.int_planning_periods where period_id = '{cycle}'").fetchall()
+        risks = con.execute("select risk_id, risk_type, size_money, description from marts.fct_risk_register "
+                            "where cycle = ?", [cycle]).df()
+        [(as_of,)] = con.execute(
+            "select period_start from intermediate.int_planning_periods where period_id = ?", [cycle]).fetchall()
     finally:
         con.close()
     path = landing / "plan" / "leadership_decisions.csv"
@@ -183,8 +195,6 @@ def run_cycles(previous: int, *, project_dir: Path, build_args: Sequence[str] = 
     if not database.is_absolute():
         database = project_dir / database
     database.parent.mkdir(parents=True, exist_ok=True)
-    parquet = Path(env.get("SOP_PARQUET_DIR", "build/parquet"))
-    (parquet if parquet.is_absolute() else project_dir / parquet).parent.mkdir(parents=True, exist_ok=True)
     var_args = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
     landing = Path(env.get("SOP_LANDING_DIR", "data/demo/landing"))
     if not landing.is_absolute():
@@ -194,7 +204,7 @@ def run_cycles(previous: int, *, project_dir: Path, build_args: Sequence[str] = 
         (landing / "plan" / "leadership_decisions.csv").unlink(missing_ok=True)
     _dbt(["seed", *var_args], project_dir, env)  # `dbt run` does not load seeds the models read
     if "cycle" in dbt_vars:
-        cycle = str(dbt_vars["cycle"])
+        cycle = checked_cycle(dbt_vars["cycle"])
     else:
         _dbt(["run", "--select", "+int_planning_cycle", *var_args], project_dir, env)
         cycle = current_cycle(database)

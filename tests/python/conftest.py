@@ -30,6 +30,7 @@ class DbtRun:
     output: str
     database: Path
     landing: Path | None = None
+    published: Path | None = None  # the publish root of the run (SOP_PUBLISH_DIR)
 
     def query(self, sql: str) -> list[tuple]:
         """Rows of a query on the built database (read-only)."""
@@ -49,20 +50,44 @@ class DbtRun:
 
 
 def run_dbt(landing: Path, workdir: Path, *args: str, dbt_vars: dict | None = None,
-            env: dict | None = None, database: Path | None = None) -> DbtRun:
-    """Run `dbt <args>` (default `build`) on ``landing`` into ``workdir``/sop.duckdb."""
+            env: dict | None = None, database: Path | None = None, project: Path = ROOT,
+            published: Path | None = None) -> DbtRun:
+    """Run `dbt <args>` (default `build`) on ``landing`` into ``workdir``/sop.duckdb, publishing
+    into ``published`` (default ``workdir``/published); ``project``: another project folder
+    (e.g. a copy with a planted failure, ``project_copy``)."""
     workdir.mkdir(parents=True, exist_ok=True)
     database = database or workdir / "sop.duckdb"
+    published = published or workdir / "published"
     command = [str(Path(sys.executable).parent / "dbt"), *(args or ("build",)),
-               "--profiles-dir", str(ROOT), "--project-dir", str(ROOT),
+               "--profiles-dir", str(project), "--project-dir", str(project),
                "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
     full_env = {**os.environ, "SOP_LANDING_DIR": str(landing), "SOP_DUCKDB_PATH": str(database),
-                "SOP_PARQUET_DIR": str(workdir / "parquet"),
+                "SOP_PUBLISH_DIR": str(published),
                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **(env or {})}
-    done = subprocess.run(command, cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=1800)
-    return DbtRun(done.returncode, done.stdout + done.stderr, database, landing)
+    done = subprocess.run(command, cwd=project, env=full_env, capture_output=True, text=True, timeout=1800)
+    return DbtRun(done.returncode, done.stdout + done.stderr, database, landing, published)
+
+
+PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "python_models", "macros", "seeds", "tests/generic",
+                 "analyses", "docs")
+
+
+def project_copy(target: Path, extra: dict[str, str] | None = None) -> Path:
+    """A copy of the dbt project in ``target`` with ``extra`` files added (path -> text),
+    e.g. a model or a test planted to fail."""
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        elif source.exists():
+            (target / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target / part)
+    for path, text in (extra or {}).items():
+        (target / path).parent.mkdir(parents=True, exist_ok=True)
+        (target / path).write_text(text, encoding="utf-8")
+    return target
 
 
 PREVIOUS_CYCLES = 8  # cycles published before the current one in the multi-cycle builds
@@ -79,11 +104,11 @@ def run_cycles(landing: Path, workdir: Path, previous: int = PREVIOUS_CYCLES,
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
     env = {**os.environ, "SOP_LANDING_DIR": str(landing), "SOP_DUCKDB_PATH": str(database),
-           "SOP_PARQUET_DIR": str(workdir / "parquet"),
+           "SOP_PUBLISH_DIR": str(workdir / "published"),
            "DBT_TARGET_PATH": str(workdir / "target"), "DBT_LOG_PATH": str(workdir / "logs"),
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
-    return DbtRun(done.returncode, done.stdout + done.stderr, database, landing)
+    return DbtRun(done.returncode, done.stdout + done.stderr, database, landing, workdir / "published")
 
 
 def plant(manifest: dict, kind: str) -> dict:

@@ -36,7 +36,7 @@ chosen as (
     cross join latest_activity
     where
         {% if var('cycle', none) is not none -%}
-            periods.period_id = '{{ var("cycle") }}'
+            periods.period_id = {{ sql_literal(var('cycle')) }}
         {%- else -%}
             periods.period_seq = (
                 select inner_periods.period_seq + 1
