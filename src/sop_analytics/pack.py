@@ -86,7 +86,10 @@ def _points(value: object) -> str:
 
 
 def _units(value: object) -> str:
-    return "" if _missing(value) else f"{float(value):,.0f}"
+    if _missing(value):
+        return ""
+    v = float(value)
+    return f"{v:,.1f}" if 0 < abs(v) < 10 else f"{v:,.0f}"
 
 
 def _attr(value: object) -> str:

@@ -342,6 +342,7 @@ final as (
 
     select
         cycle.cycle,
+        cycle.as_of_date,
         cast(tiles.kpi_rank as bigint) as kpi_rank,
         tiles.kpi,
         tiles.label,

@@ -514,6 +514,7 @@ final as (
         all_lines.master_sku,
         sku_money.master_family,
         all_lines.period_id,
+        line_periods.period_start,
         cast(all_lines.units_short as double) as units_short,
         cast(all_lines.built_ahead_units as double) as built_ahead_units,
         cast(-all_lines.units_short * sku_money.unit_price as double) as revenue_effect,
@@ -526,6 +527,7 @@ final as (
     cross join cycle
     inner join risks on all_lines.risk_id = risks.risk_id
     left join sku_money on all_lines.master_sku = sku_money.master_sku
+    left join periods as line_periods on all_lines.period_id = line_periods.period_id
 
 )
 
