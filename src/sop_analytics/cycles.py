@@ -134,13 +134,14 @@ def _scripted_decisions(database: Path, landing: Path, cycle: str) -> int:
     return len(new)
 
 
-LEADERSHIP_COLUMNS = ["decision_id", "cycle", "topic", "decision", "owner", "due_date", "status"]
-_LEADERSHIP_PLAYBOOK = {
-    "capacity_overload": ("approve overtime and move lower-margin volume to the next period", "Head of Operations"),
-    "late_supplier": ("qualify a second source and expedite the open orders", "Procurement Director"),
-    "projected_shortage": ("expedite supply and allocate to key accounts", "Supply Planning Lead"),
-    "excess_obsolescence": ("run the stock down before end of life", "Finance Controller"),
-    "escalated_miss": ("sales and supply leads agree a recovery plan", "Sales Director"),
+LEADERSHIP_COLUMNS = ["decision_id", "cycle", "topic", "decision", "owner", "due_date", "status", "option_id"]
+_LEADERSHIP_PLAYBOOK = {  # decision, owner, the trade-off option it picks (fct_scenario_options.option_key)
+    "capacity_overload": ("approve overtime and move lower-margin volume to the next period", "Head of Operations",
+                          "add_hours"),
+    "late_supplier": ("qualify a second source and expedite the open orders", "Procurement Director", "expedite"),
+    "projected_shortage": ("expedite supply and allocate to key accounts", "Supply Planning Lead", "expedite"),
+    "excess_obsolescence": ("run the stock down before end of life", "Finance Controller", None),
+    "escalated_miss": ("sales and supply leads agree a recovery plan", "Sales Director", None),
 }
 
 
@@ -148,15 +149,17 @@ def decide_risks(risks: pd.DataFrame, cycle: str, as_of: pd.Timestamp, previous:
     """The demo's scripted leadership review: a decision on each of the two largest open
     risks (by money) of ``cycle``, owned by a named role and due four weeks into the cycle;
     of the decisions taken before, the first of each review is done by now, the second slips
-    (stays open, so the decision log shows it overdue)."""
+    (stays open, so the decision log shows it overdue). A decision on a risk that has
+    trade-off options names the option it picks (``option_id`` = ``<risk_id>:<option_key>``)."""
     top = risks.sort_values(["size_money", "risk_id"], ascending=[False, True], na_position="last").head(2)
     due = (as_of + pd.Timedelta(days=28)).strftime("%Y-%m-%d")
     new = pd.DataFrame([
-        (f"LD-{cycle}-{i + 1}", cycle, f"{r.risk_id}: {r.description}"[:300], *_LEADERSHIP_PLAYBOOK[r.risk_type][:1],
-         _LEADERSHIP_PLAYBOOK[r.risk_type][1], due, "open")
+        (f"LD-{cycle}-{i + 1}", cycle, f"{r.risk_id}: {r.description}"[:300], _LEADERSHIP_PLAYBOOK[r.risk_type][0],
+         _LEADERSHIP_PLAYBOOK[r.risk_type][1], due, "open",
+         f"{r.risk_id}:{_LEADERSHIP_PLAYBOOK[r.risk_type][2]}" if _LEADERSHIP_PLAYBOOK[r.risk_type][2] else "")
         for i, r in enumerate(top.itertuples(index=False))
     ], columns=LEADERSHIP_COLUMNS)
-    old = previous[previous["cycle"] != cycle].copy()
+    old = previous[previous["cycle"] != cycle].reindex(columns=LEADERSHIP_COLUMNS).fillna("")
     old.loc[old["decision_id"].str.endswith("-1"), "status"] = "done"
     return pd.concat([old, new], ignore_index=True).sort_values("decision_id").reset_index(drop=True)
 

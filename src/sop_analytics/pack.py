@@ -2,160 +2,413 @@
 
     python -m sop_analytics.pack --database build/sop.duckdb --out build/pack
 
-writes ``build/pack/sop_pack_<cycle>.html``: no server, no script, no external file (charts
-are inline SVG), so it opens offline in any browser. Every figure is read from a mart;
-the code here only lays them out (it sums nothing: per-family and per-period totals come
-from rpt_family_demand_plan, rpt_plan_miss_by_period and rpt_inventory_status_by_period). Each chart element carries its figure
-in ``data-value`` so a test can compare the page with the marts.
+writes ``build/pack/sop_pack_<cycle>.html``, in the order a leader reads it:
+
+1. the executive summary: one KPI tile each for revenue, margin, cash, inventory value,
+   service and forecast accuracy, with the change against budget, last cycle and last year
+   and its direction (rpt_executive_kpis);
+2. decisions needed today: one card per material constraint with its options and their
+   cost, the recommended one marked (rpt_decisions_needed, fct_scenario_options);
+3. the evidence: demand history and plan per family, plan vs actual, revenue plan vs budget
+   vs last plan, capacity against its 100% line, projected inventory status, accuracy
+   trend against its target, the miss decomposition;
+4. the material risks and the decision log, open items first.
+
+No server, no script, no external file: the charts are Vega-Lite (vega-altair) rendered to
+static SVG (vl-convert) inline, so the page opens offline and prints to at most six
+landscape pages. Every figure is read from a mart; the code here only lays them out (it
+sums nothing, and a missing figure stays an empty cell or a gap in a line, never 0).
+Tiles and cards carry their figures in ``data-*`` attributes and every chart mark its
+figure in its ARIA label (``chart|category|series|value``), so a test can compare the page
+with the marts.
 """
 
 from __future__ import annotations
 
 import argparse
 import html
-from collections.abc import Sequence
+import math
 from pathlib import Path
 
+import altair as alt
 import duckdb
 import pandas as pd
+import vl_convert as vlc
 
 __all__ = ["SECTIONS", "build_pack", "main"]
 
 SECTIONS = (
-    ("summary", "One page"),
-    ("demand", "Demand history and plan by family"),
-    ("accuracy", "Accuracy by family, and what hides in the aggregate"),
-    ("misses", "Why the plan missed"),
-    ("supply", "Projected inventory and capacity"),
-    ("risks", "Risk register"),
-    ("decisions", "Decision log"),
+    ("summary", "Executive summary"),
+    ("decisions", "Decisions needed today"),
+    ("evidence", "The evidence"),
+    ("risks", "Material risks"),
+    ("log", "Decision log"),
 )
-COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
-W, H, PAD = 720, 260, 48
+WIDE, NARROW, TALL = 470, 470, 190
+PLAN_COLORS = {
+    "demand (history)": "#222222", "consensus plan": "#1f5fbf", "statistical baseline": "#e07b00",
+    "previous cycle's plan": "#2e9e44", "80% interval": "#7aa6e6", "95% interval": "#d3e2f7",
+}
+STATUS_COLORS = {"shortage": "#c0392b", "needs_new_supply": "#e67e22", "below_safety_stock": "#f1c40f",
+                 "ok": "#27ae60", "excess": "#7f8c8d"}
+MISS_LABELS = {"supply_disruption_units": "Supply disruption", "customer_mix_units": "Customer mix",
+               "demand_variability_units": "Demand variability", "forecast_error_units": "Forecast error"}
 
 
 def _e(value: object) -> str:
-    return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
+    return html.escape("" if _missing(value) else str(value))
 
 
-def _fmt(value: object) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT
+
+
+def _money(value: object, signed: bool = False) -> str:
+    """Money, short: 130.5M, 12.3k, 950; empty when missing."""
+    if _missing(value):
         return ""
-    if isinstance(value, float):
-        return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.0f}"
-    return str(value)
+    v = float(value)
+    sign = "+" if signed and v > 0 else ("-" if v < 0 else "")
+    a = abs(v)
+    text = f"{a / 1e6:,.1f}M" if a >= 1e6 else f"{a / 1e3:,.1f}k" if a >= 1e4 else f"{a:,.0f}"
+    return sign + text
 
 
-def _table(frame: pd.DataFrame, name: str) -> str:
-    head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{_e(_fmt(v))}</td>" for v in row) + "</tr>" for row in frame.itertuples(index=False))
-    return f'<table data-table="{_e(name)}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+def _share(value: object, signed: bool = False) -> str:
+    if _missing(value):
+        return ""
+    return f"{100 * float(value):{'+' if signed else ''}.1f}%"
 
 
-def _scale(values: list[float]) -> tuple[float, float]:
-    lo, hi = min(values + [0.0]), max(values + [0.0])
-    return (lo, hi if hi > lo else lo + 1.0)
+def _points(value: object) -> str:
+    """A change of a share, in percentage points."""
+    return "" if _missing(value) else f"{100 * float(value):+.1f} pp"
 
 
-def _axis(lo: float, hi: float, y) -> str:
-    """The value scale: its top, its bottom and zero, labelled at the left edge."""
-    ticks = sorted({lo, hi, 0.0} if lo <= 0 <= hi else {lo, hi})
-    return "".join(f'<text x="2" y="{y(t) + 3:.1f}" font-size="9" fill="#555">{_e(_fmt(float(t)) if t else "0")}</text>'
-                   f'<line x1="{PAD - 4}" x2="{W - PAD}" y1="{y(t):.1f}" y2="{y(t):.1f}" stroke="#ddd"/>'
-                   for t in ticks)
+def _units(value: object) -> str:
+    if _missing(value):
+        return ""
+    v = float(value)
+    return f"{v:,.1f}" if 0 < abs(v) < 10 else f"{v:,.0f}"
+
+
+def _attr(value: object) -> str:
+    """A figure as a data attribute: its exact repr, empty when missing."""
+    return "" if _missing(value) else repr(float(value))
+
+
+def _svg(chart: alt.TopLevelMixin, name: str) -> str:
+    svg = vlc.vegalite_to_svg(chart.to_json())
+    return f'<figure class="chart" data-chart="{_e(name)}">{svg}</figure>'
+
+
+def _described(frame: pd.DataFrame, chart: str, category: str, series: str | None, value: str,
+               series_label: str | None = None) -> pd.DataFrame:
+    """Add the ARIA description each mark carries: chart|category|series|value (exact)."""
+    out = frame.copy()
+    labels = out[series].astype(str) if series else pd.Series(series_label or value, index=out.index)
+    out["mark"] = [f"{chart}|{c}|{s}|{float(v)!r}" for c, s, v in zip(out[category].astype(str), labels, out[value])]
+    return out
 
 
 def _empty(name: str) -> str:
     return f'<p class="empty" data-chart="{_e(name)}">no data</p>'
 
 
-def _figure(name: str, parts: list[str], series: Sequence[str], bands: Sequence[str] = ()) -> str:
-    """The chart's SVG with its legend: one coloured mark per series, then per band."""
-    legend = "".join(f'<span style="color:{COLORS[j % len(COLORS)]}">&#9632; {_e(s)}</span> '
-                     for j, s in enumerate(series))
-    legend += "".join(f'<span style="color:#1f77b4;opacity:0.6">&#9632; {_e(b)}</span> ' for b in bands)
-    return (f'<figure><svg class="chart" data-chart="{_e(name)}" viewBox="0 0 {W} {H + 30}" width="{W}" '
-            f'height="{H + 30}" role="img">{"".join(parts)}</svg><figcaption>{legend}</figcaption></figure>')
+# -- sections -------------------------------------------------------------------------------
+
+def _tile(k: pd.Series) -> str:
+    fmt = _money if k["unit"] == "money" else _share
+    change_fmt = (lambda v: _money(v, signed=True)) if k["unit"] == "money" else _points
+    rows = []
+    for base, label in (("budget", "target" if k["kpi"] == "forecast_accuracy" else "budget"),
+                        ("last_cycle", "last cycle"), ("last_year", "last year")):
+        change, direction = k[f"change_vs_{base}"], k[f"direction_vs_{base}"]
+        arrow = {"up": "&#9650;", "down": "&#9660;", "flat": "&#9654;"}.get(direction, "")
+        good = "" if _missing(direction) or direction == "flat" else (
+            "good" if (direction == "up") == bool(k["higher_is_better"]) else "bad")
+        rows.append(
+            f'<tr><th>vs {label}</th><td class="{good}" data-kpi="{_e(k["kpi"])}" data-field="change_vs_{base}" '
+            f'data-value="{_attr(change)}" data-direction="{_e(direction)}">{arrow} {_e(change_fmt(change))}</td>'
+            f'<td class="base" data-kpi="{_e(k["kpi"])}" data-field="{base}_value" '
+            f'data-value="{_attr(k[f"{base}_value"])}">{_e(fmt(k[f"{base}_value"]))}</td></tr>')
+    return (f'<div class="tile" data-kpi="{_e(k["kpi"])}"><h3>{_e(k["label"])}</h3>'
+            f'<p class="value" data-kpi="{_e(k["kpi"])}" data-field="value" data-value="{_attr(k["value"])}">'
+            f'{_e(fmt(k["value"]))}</p><p class="scope">{_e(k["scope"])}</p>'
+            f'<table class="changes">{"".join(rows)}</table></div>')
 
 
-def _bars(categories: list[str], series: dict[str, list[float]], name: str, stacked: bool = False) -> str:
-    """Grouped (or stacked) bars, one group per category, with data-* attributes."""
-    if not categories:
+def _summary(kpis: pd.DataFrame, needed: pd.DataFrame, cycle: str) -> str:
+    tiles = "".join(_tile(k) for _, k in kpis.iterrows())
+    top = needed.head(3)
+    headline = "; ".join(f"{r.subject} ({r.risk_type.replace('_', ' ')}): {_money(r.money_at_stake)} at stake"
+                         for r in top.itertuples())
+    return (f'<p class="headline">Cycle {_e(cycle)}: {len(needed)} decisions needed today'
+            + (f" &mdash; largest: {_e(headline)}" if headline else "") + '.</p>'
+            f'<div class="tiles">{tiles}</div>'
+            '<p class="note">Money in the reporting currency. Arrows: direction of the change; green good, red '
+            'bad. An empty cell has no comparison in the data (never 0).</p>')
+
+
+def _card(d: pd.Series, options: pd.DataFrame) -> str:
+    rows = []
+    for _, o in options.iterrows():
+        cls = ' class="recommended"' if o["is_recommended"] else ""
+        cells = "".join(
+            f'<td data-option="{_e(o["option_id"])}" data-field="{f}" data-value="{_attr(o[f])}">{_e(fmt(o[f]))}</td>'
+            for f, fmt in (("units_short", _units), ("revenue_effect", _money), ("action_cost", _money),
+                           ("margin_effect", _money)))
+        rows.append(f'<tr{cls}><th>{"&#9733; " if o["is_recommended"] else ""}{_e(o["option_label"])}</th>{cells}</tr>')
+    chosen = (f'<p class="chosen">Chosen: {_e(d["chosen_option_id"])} ({_e(d["decision_id"])})</p>'
+              if not _missing(d["chosen_option_id"]) else "")
+    return (f'<div class="card" data-risk="{_e(d["risk_id"])}"><h3>{int(d["decision_rank"])}. {_e(d["subject"])} '
+            f'<small>{_e(d["risk_type"].replace("_", " "))}, from {_e(d["first_period_id"])}, '
+            f'{_e(d["owner_role"])}</small></h3>'
+            f'<p class="stake">At stake: <b data-risk="{_e(d["risk_id"])}" data-field="money_at_stake" '
+            f'data-value="{_attr(d["money_at_stake"])}">{_e(_money(d["money_at_stake"]))}</b> revenue if nothing is '
+            f'done. Recommended: <b>{_e(d["recommended_option_label"])}</b>, saves '
+            f'<b data-risk="{_e(d["risk_id"])}" data-field="recommended_margin_gain" '
+            f'data-value="{_attr(d["recommended_margin_gain"])}">{_e(_money(d["recommended_margin_gain"]))}</b> '
+            f'margin.</p><table class="options"><thead><tr><th>option</th><th>units short</th><th>revenue</th>'
+            f'<th>cost</th><th>margin</th></tr></thead><tbody>{"".join(rows)}</tbody></table>{chosen}</div>')
+
+
+def _decisions(needed: pd.DataFrame, options: pd.DataFrame) -> str:
+    if needed.empty:
+        return '<p class="empty">No material constraint this cycle.</p>'
+    cards = "".join(_card(d, options[options["risk_id"] == d["risk_id"]].sort_values("option_rank"))
+                    for _, d in needed.iterrows())
+    rule = needed["recommendation_rule"].iloc[0]
+    return (f'<p class="note">Effects over the horizon against the consensus plan; cost rates from '
+            f'seeds/scenario_cost_rates.csv. &#9733; recommended: {_e(rule)}.</p><div class="cards">{cards}</div>')
+
+
+def _demand_chart(demand: pd.DataFrame) -> str:
+    if demand.empty:
+        return _empty("demand")
+    lines = demand.melt(id_vars=["master_family", "period_start", "period_id"],
+                        value_vars=["demand_units", "consensus_units", "baseline_units", "previous_cycle_units"],
+                        var_name="series", value_name="units").dropna(subset=["units"])
+    lines["series"] = lines["series"].map({"demand_units": "demand (history)", "consensus_units": "consensus plan",
+                                           "baseline_units": "statistical baseline",
+                                           "previous_cycle_units": "previous cycle's plan"})
+    lines = _described(lines, "demand", "period_id", "series", "units")
+    lines["chart"] = "demand:" + lines["master_family"]
+    lines["mark"] = lines["chart"] + lines["mark"].str[len("demand"):]
+    bands = pd.concat([
+        demand.assign(series=label, lo=demand[lo], hi=demand[hi])[["master_family", "period_start", "period_id",
+                                                                   "series", "lo", "hi"]]
+        for label, lo, hi in (("95% interval", "lo_95", "hi_95"), ("80% interval", "lo_80", "hi_80"))
+    ]).dropna(subset=["lo", "hi"])
+    bands["mark"] = ["demand:" + f"{f}|{p}|{s}|{float(lo)!r}|{float(hi)!r}"
+                     for f, p, s, lo, hi in zip(bands["master_family"], bands["period_id"], bands["series"],
+                                                bands["lo"], bands["hi"])]
+    boundary = demand[demand["row_kind"] == "plan"].groupby("master_family", as_index=False)["period_start"].min()
+    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=list(PLAN_COLORS),
+                                                              range=list(PLAN_COLORS.values())),
+                      legend=alt.Legend(orient="top", columns=6))
+    x = alt.X("period_start:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0, tickCount=6))
+    band = alt.Chart().mark_area(opacity=0.9).encode(
+        x=x, y=alt.Y("lo:Q", title="units (eaches) per period"), y2="hi:Q", color=color, description="mark:N")
+    dash = alt.StrokeDash("series:N", legend=None, scale=alt.Scale(
+        domain=["demand (history)", "consensus plan", "statistical baseline", "previous cycle's plan"],
+        range=[[1, 0], [1, 0], [6, 3], [2, 2]]))
+    line = alt.Chart().mark_line(point=alt.OverlayMarkDef(size=12)).encode(
+        x=x, y=alt.Y("units:Q", title="units (eaches) per period", axis=alt.Axis(format="~s", tickCount=5)),
+        color=color, strokeDash=dash, description="mark:N",
+        strokeWidth=alt.StrokeWidth("series:N", legend=None, scale=alt.Scale(
+            domain=["demand (history)", "consensus plan", "statistical baseline", "previous cycle's plan"],
+            range=[1.5, 4, 2, 2])))
+    rule = alt.Chart().mark_rule(color="#555", strokeDash=[3, 3]).encode(x="period_start:T")
+    data = pd.concat([bands.assign(layer="band"), lines.assign(layer="line"), boundary.assign(layer="rule")],
+                     ignore_index=True)
+    data["period_start"] = pd.to_datetime(data["period_start"]).dt.strftime("%Y-%m-%d")
+    spec = alt.layer(band.transform_filter(alt.datum.layer == "band"),
+                     line.transform_filter(alt.datum.layer == "line"),
+                     rule.transform_filter(alt.datum.layer == "rule")).properties(width=225, height=115)
+    chart = alt.FacetChart(data=data, spec=spec, columns=4,
+                           facet=alt.Facet("master_family:N", title=None,
+                                           header=alt.Header(labelFontWeight="bold", labelFontSize=11)))
+    return _svg(chart.resolve_scale(y="independent"), "demand")
+
+
+def _line_chart(frame: pd.DataFrame, name: str, category: str, x: str, series: str, value: str, y_title: str,
+                colors: dict[str, str] | None = None, y_format: str = "~s", rules: list | None = None,
+                width: int = NARROW, dash: dict | None = None) -> str:
+    frame = frame.dropna(subset=[value])
+    if frame.empty:
         return _empty(name)
-    if stacked:
-        pos = [sum(max(v[i], 0) for v in series.values()) for i in range(len(categories))]
-        neg = [sum(min(v[i], 0) for v in series.values()) for i in range(len(categories))]
-        lo, hi = _scale(pos + neg)
+    data = _described(frame, name, category, series, value)
+    data[x] = pd.to_datetime(data[x]).dt.strftime("%Y-%m-%d")
+    color = alt.Color(f"{series}:N", title=None, legend=alt.Legend(orient="top"),
+                      scale=alt.Scale(domain=list(colors), range=list(colors.values())) if colors else alt.Undefined)
+    enc = {"x": alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0)),
+           "y": alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format=y_format, tickCount=5)),
+           "color": color, "description": "mark:N"}
+    if dash:
+        enc["strokeDash"] = alt.StrokeDash(f"{series}:N", legend=None,
+                                           scale=alt.Scale(domain=list(dash), range=list(dash.values())))
+    chart = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=20)).encode(**enc)
+    for r in rules or []:
+        chart = chart + r
+    return _svg(chart.properties(width=width, height=TALL), name)
+
+
+def _evidence(con: duckdb.DuckDBPyConnection) -> str:
+    parts = []
+    demand = con.sql("select master_family, period_id, period_start, row_kind, demand_units, baseline_units, "
+                     "consensus_units, previous_cycle_units, lo_80, hi_80, lo_95, hi_95 "
+                     "from marts.rpt_family_demand_plan order by master_family, period_start").df()
+    parts.append('<h3>Demand history and plan per family</h3><p class="note">Orders per period (history, black) '
+                 'up to the dashed line, then the plan: consensus (blue, with its 80% and 95% intervals), '
+                 'statistical baseline (orange, dashed) and the previous cycle\'s plan (green, dotted); '
+                 'each family on its own scale (rpt_family_demand_plan).</p>' + _demand_chart(demand))
+
+    actual = con.sql("select period_id, cycle, plan_units, requested_units, shipped_units "
+                     "from marts.rpt_plan_miss_by_period where lag = 1 order by period_id").df()
+    actual = actual.merge(con.sql("select period_id, period_start from marts.dim_planning_periods").df(),
+                          on="period_id")
+    long = actual.melt(id_vars=["period_id", "period_start"], value_vars=["plan_units", "requested_units",
+                                                                          "shipped_units"],
+                       var_name="series", value_name="units")
+    long["series"] = long["series"].map({"plan_units": "plan at lag 1", "requested_units": "ordered",
+                                         "shipped_units": "shipped"})
+    plan_vs_actual = _line_chart(long, "plan_vs_actual", "period_id", "period_start", "series", "units",
+                                 "units (eaches) per period",
+                                 {"plan at lag 1": "#1f5fbf", "ordered": "#222222", "shipped": "#2e9e44"})
+
+    revenue = con.sql("select period_id, period_start, revenue, budget_revenue, previous_cycle_revenue, "
+                      "last_year_gl_revenue, currency from marts.rpt_revenue_plan_by_period order by period_id").df()
+    currency = revenue["currency"].iloc[0] if len(revenue) else ""
+    long = revenue.melt(id_vars=["period_id", "period_start"], value_vars=["revenue", "budget_revenue",
+                                                                           "previous_cycle_revenue",
+                                                                           "last_year_gl_revenue"],
+                        var_name="series", value_name="money")
+    long["series"] = long["series"].map({"revenue": "plan", "budget_revenue": "budget",
+                                         "previous_cycle_revenue": "last cycle's plan",
+                                         "last_year_gl_revenue": "last year (GL)"})
+    revenue_chart = _line_chart(long, "revenue", "period_id", "period_start", "series", "money",
+                                f"revenue per period ({currency})",
+                                {"plan": "#1f5fbf", "budget": "#8e44ad", "last cycle's plan": "#2e9e44",
+                                 "last year (GL)": "#999999"},
+                                dash={"plan": [1, 0], "budget": [6, 3], "last cycle's plan": [2, 2],
+                                      "last year (GL)": [1, 0]})
+    parts.append(f'<div class="pair"><div><h3>Plan vs actual, recent cycles</h3>{plan_vs_actual}</div>'
+                 f'<div><h3>Revenue: plan vs budget vs last plan</h3>{revenue_chart}</div></div>')
+
+    load = con.sql("select resource_id, period_id, period_start, utilization from marts.fct_capacity_load "
+                   "order by resource_id, period_id").df()
+    hundred = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color="#c0392b", strokeWidth=2).encode(y="y:Q")
+    label = alt.Chart(pd.DataFrame({"y": [1.0], "t": ["100% of available hours"]})).mark_text(
+        align="left", dx=4, dy=-6, color="#c0392b", fontSize=10).encode(y="y:Q", text="t:N", x=alt.value(0))
+    capacity = _line_chart(load, "capacity", "period_id", "period_start", "resource_id", "utilization",
+                           "load, % of available hours", y_format="%", rules=[hundred, label])
+    status = con.sql("select period_id, inventory_status, n_skus::double as n "
+                     "from marts.rpt_inventory_status_by_period order by 1, 2").df()
+    if status.empty:
+        inventory = _empty("inventory")
     else:
-        lo, hi = _scale([x for v in series.values() for x in v])
-    y = lambda v: H - PAD - (v - lo) / (hi - lo) * (H - 2 * PAD)  # noqa: E731
-    group = (W - 2 * PAD) / len(categories)
-    width = group * 0.8 / (1 if stacked else max(len(series), 1))
-    parts = [_axis(lo, hi, y), f'<line x1="{PAD}" x2="{W - PAD}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#444"/>']
-    for i, cat in enumerate(categories):
-        x0 = PAD + i * group + group * 0.1
-        up, down = 0.0, 0.0
-        for j, (label, values) in enumerate(series.items()):
-            v = float(values[i])
-            if stacked:
-                base = up if v >= 0 else down
-                top, bottom = (y(base + v), y(base)) if v >= 0 else (y(base), y(base + v))
-                up, down = (up + v, down) if v >= 0 else (up, down + v)
-                x = x0
-            else:
-                top, bottom = (y(v), y(0)) if v >= 0 else (y(0), y(v))
-                x = x0 + j * width
-            parts.append(
-                f'<rect x="{x:.1f}" y="{top:.1f}" width="{width:.1f}" height="{max(bottom - top, 0.5):.1f}" '
-                f'fill="{COLORS[j % len(COLORS)]}" data-category="{_e(cat)}" data-series="{_e(label)}" '
-                f'data-value="{v!r}"><title>{_e(cat)} {_e(label)}: {_e(_fmt(v))}</title></rect>')
-        parts.append(f'<text x="{x0:.1f}" y="{H - PAD + 14}" font-size="9" '
-                     f'transform="rotate(30 {x0:.1f} {H - PAD + 14})">{_e(cat)}</text>')
-    return _figure(name, parts, list(series))
+        data = _described(status, "inventory", "period_id", "inventory_status", "n")
+        inventory = _svg(alt.Chart(data).mark_bar().encode(
+            x=alt.X("period_id:O", title=None, axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y("n:Q", title="SKUs", stack="zero"),
+            color=alt.Color("inventory_status:N", title=None, legend=alt.Legend(orient="top"),
+                            scale=alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values()))),
+            order=alt.Order("order:Q"), description="mark:N",
+        ).transform_calculate(order=f"indexof({list(STATUS_COLORS)!r}, datum.inventory_status)").properties(
+            width=NARROW, height=TALL), "inventory")
+    parts.append(f'<div class="pair"><div><h3>Capacity load against its 100% line</h3>{capacity}</div>'
+                 f'<div><h3>Projected inventory status (SKUs per period)</h3>{inventory}</div></div>')
+
+    trend = con.sql("select series, period_id, period_start, accuracy, target_accuracy "
+                    "from marts.rpt_accuracy_trend order by series, period_id").df()
+    target = trend["target_accuracy"].iloc[0] if len(trend) else None
+    rules = [] if target is None else [
+        alt.Chart(pd.DataFrame({"y": [target]})).mark_rule(color="#8e44ad", strokeDash=[5, 3]).encode(y="y:Q"),
+        alt.Chart(pd.DataFrame({"y": [target], "t": [f"target {100 * target:.0f}%"]})).mark_text(
+            align="left", dx=4, dy=-6, color="#8e44ad", fontSize=10).encode(y="y:Q", text="t:N", x=alt.value(0))]
+    accuracy = _line_chart(trend, "accuracy", "period_id", "period_start", "series", "accuracy",
+                           "accuracy, 1 - WAPE at lag 1", y_format="%", rules=rules,
+                           colors={"consensus plan": "#1f5fbf", "statistical baseline": "#e07b00",
+                                   "statistical baseline (backtest)": "#f5c28a"},
+                           dash={"consensus plan": [1, 0], "statistical baseline": [6, 3],
+                                 "statistical baseline (backtest)": [2, 2]})
+    misses = con.sql("select period_id, supply_disruption_units::double as supply_disruption_units, "
+                     "customer_mix_units::double as customer_mix_units, "
+                     "demand_variability_units::double as demand_variability_units, "
+                     "forecast_error_units::double as forecast_error_units "
+                     "from marts.rpt_plan_miss_by_period where lag = 1 order by period_id").df()
+    long = misses.melt(id_vars=["period_id"], value_vars=list(MISS_LABELS), var_name="cause",
+                       value_name="units").dropna(subset=["units"])
+    long["cause"] = long["cause"].map(MISS_LABELS)
+    if long.empty:
+        miss_chart = _empty("misses")
+    else:
+        data = _described(long, "misses", "period_id", "cause", "units")
+        miss_chart = _svg(alt.Chart(data).mark_bar().encode(
+            x=alt.X("period_id:O", title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("units:Q", title="miss, units (shipped - plan)", stack="zero", axis=alt.Axis(format="~s")),
+            color=alt.Color("cause:N", title=None, legend=alt.Legend(orient="top"),
+                            scale=alt.Scale(domain=list(MISS_LABELS.values()),
+                                            range=["#c0392b", "#8e44ad", "#95a5a6", "#1f5fbf"])),
+            description="mark:N").properties(width=NARROW, height=TALL), "misses")
+    parts.append(f'<div class="pair"><div><h3>Forecast accuracy against its target</h3>{accuracy}</div>'
+                 f'<div><h3>Why the plan missed (lag 1, all SKUs)</h3>{miss_chart}</div></div>')
+    return "".join(parts)
 
 
-def _lines(labels: list[str], series: dict[str, list[float | None]], name: str,
-           bands: dict[str, tuple[list[float | None], list[float | None]]] | None = None) -> str:
-    """Lines over labelled periods; ``bands`` are intervals (lower, upper) drawn behind them,
-    each period's bounds also as a whisker carrying ``data-lo`` and ``data-hi``."""
-    if not labels:
-        return _empty(name)
-    bands = bands or {}
-    present = lambda vs: [(i, float(v)) for i, v in enumerate(vs) if v is not None and not pd.isna(v)]  # noqa: E731
-    values = [v for vs in series.values() for _, v in present(vs)]
-    values += [v for lo_hi in bands.values() for vs in lo_hi for _, v in present(vs)]
-    lo, hi = _scale(values)
-    x = lambda i: PAD + i * (W - 2 * PAD) / max(len(labels) - 1, 1)  # noqa: E731
-    y = lambda v: H - PAD - (v - lo) / (hi - lo) * (H - 2 * PAD)  # noqa: E731
-    parts = [_axis(lo, hi, y)]
-    for k, (label, (lows, highs)) in enumerate(bands.items()):
-        both = [(i, a, b) for (i, a), (_, b) in zip(present(lows), present(highs))]
-        if not both:
-            continue
-        outline = [f"{x(i):.1f},{y(b):.1f}" for i, _, b in both] + [f"{x(i):.1f},{y(a):.1f}" for i, a, _ in both[::-1]]
-        parts.append(f'<polygon points="{" ".join(outline)}" fill="#1f77b4" fill-opacity="{0.12 + 0.1 * k:.2f}" '
-                     f'stroke="none" data-band="{_e(label)}"/>')
-        for i, a, b in both:
-            parts.append(f'<line class="band" x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{y(a):.1f}" y2="{y(b):.1f}" '
-                         f'stroke="#1f77b4" stroke-opacity="0.3" data-category="{_e(labels[i])}" '
-                         f'data-series="{_e(label)}" data-lo="{a!r}" data-hi="{b!r}"/>')
-    for j, (label, vs) in enumerate(series.items()):
-        points = [(i, x(i), y(v), v) for i, v in present(vs)]
-        if len(points) > 1:
-            path = " ".join(f"{px:.1f},{py:.1f}" for _, px, py, _ in points)
-            parts.append(f'<polyline points="{path}" fill="none" stroke="{COLORS[j % len(COLORS)]}" stroke-width="2"/>')
-        for i, px, py, v in points:
-            parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2.5" fill="{COLORS[j % len(COLORS)]}" '
-                         f'data-category="{_e(labels[i])}" data-series="{_e(label)}" data-value="{v!r}"/>')
-    for i, lab in enumerate(labels):
-        parts.append(f'<text x="{x(i):.1f}" y="{H - PAD + 14}" font-size="8" '
-                     f'transform="rotate(40 {x(i):.1f} {H - PAD + 14})">{_e(lab)}</text>')
-    return _figure(name, parts, list(series), bands=list(bands))
+def _table(frame: pd.DataFrame, name: str, formats: dict[str, object]) -> str:
+    head = "".join(f"<th>{_e(c.replace('_', ' '))}</th>" for c in frame.columns)
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for column, value in zip(frame.columns, row):
+            fmt = formats.get(column)
+            text = "" if _missing(value) else (fmt(value) if fmt else str(value))
+            cells.append(f"<td>{_e(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table class="list" data-table="{_e(name)}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
-def _read(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
-    return con.sql(sql).df()
+CSS = """
+*{box-sizing:border-box}
+body{font-family:"DejaVu Sans",Arial,sans-serif;margin:16px auto;max-width:1100px;color:#222;font-size:12px}
+h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;border-bottom:2px solid #1f5fbf;margin:0 0 8px;padding-bottom:2px}
+h3{font-size:13px;margin:6px 0 4px}nav{font-size:11px;margin-bottom:8px}
+section{margin-bottom:24px}
+.headline{font-size:14px;font-weight:bold;margin:4px 0 10px}
+.tiles{display:grid;grid-template-columns:repeat(3,1fr);gap:10px}
+.tile{border:1px solid #ccc;border-radius:6px;padding:8px 12px}
+.tile h3{margin:0;font-size:13px;color:#555}.tile .value{font-size:28px;font-weight:bold;margin:2px 0}
+.tile .scope{color:#666;font-size:10px;margin:0 0 4px}
+.changes{border-collapse:collapse;width:100%;font-size:12px}.changes th{text-align:left;font-weight:normal;color:#555}
+.changes td{text-align:right;padding:1px 4px}.changes td.base{color:#777;font-size:11px}
+.good{color:#1e8449}.bad{color:#c0392b}
+.cards{display:grid;grid-template-columns:repeat(3,1fr);gap:8px}
+.card{border:1px solid #ccc;border-radius:6px;padding:6px 8px;break-inside:avoid}
+.card h3{margin:0 0 2px;font-size:12px}.card small{font-weight:normal;color:#666}
+.card .stake{margin:2px 0 4px;font-size:11px}
+.options{border-collapse:collapse;width:100%;font-size:10.5px}
+.options th,.options td{border-bottom:1px solid #eee;padding:1px 3px;text-align:right}
+.options th:first-child{text-align:left;font-weight:normal}
+.options tr.recommended{background:#eaf2fb;font-weight:bold}.chosen{font-size:10px;color:#555;margin:2px 0 0}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:12px}
+figure{margin:0}figure svg{max-width:100%;height:auto}
+.note{color:#555;font-size:11px;margin:2px 0 6px}
+table.list{border-collapse:collapse;font-size:10.5px;width:100%}
+table.list td,table.list th{border-bottom:1px solid #ddd;padding:2px 4px;text-align:left;vertical-align:top}
+@media print{
+  @page{size:A4 landscape;margin:9mm}
+  body{margin:0;max-width:none;font-size:11px}
+  nav{display:none}
+  section{break-before:page;margin:0}
+  section#summary{break-before:auto}
+  section#log{break-before:auto;margin-top:10px}
+  .pair{break-inside:avoid}
+  .evidence-page{break-before:page}
+  .tile .value{font-size:24px}
+}
+"""
 
 
 def build_pack(database: Path, out_dir: Path) -> Path:
@@ -163,87 +416,35 @@ def build_pack(database: Path, out_dir: Path) -> Path:
     con = duckdb.connect(str(database), read_only=True)
     try:
         [(cycle,)] = con.sql("select cycle from marts.fct_consensus_plan limit 1").fetchall()
-        body = {key: [] for key, _ in SECTIONS}
-        review = _read(con, "select section, section_rank, subject, metric, value, unit, detail "
-                            "from marts.rpt_sop_review order by section, section_rank")
-        body["summary"].append(_table(review, "rpt_sop_review"))
-
-        demand = _read(con, "select master_family, period_id, row_kind, demand_units, baseline_units, "
-                            "consensus_units, previous_cycle_units, lo_80, hi_80, lo_95, hi_95 "
-                            "from marts.rpt_family_demand_plan order by master_family, period_start")
-        body["demand"].append("<p>Demand per period (orders on their requested date), then the plan: the "
-                              "statistical baseline, the consensus plan with its 80% and 95% intervals, and "
-                              "the previous cycle's consensus (rpt_family_demand_plan).</p>")
-        for family, f in demand.groupby("master_family", sort=True):
-            series = {"demand": list(f["demand_units"]), "consensus plan": list(f["consensus_units"]),
-                      "statistical baseline": list(f["baseline_units"]),
-                      "previous cycle's plan": list(f["previous_cycle_units"])}
-            bands = {"95% interval": (list(f["lo_95"]), list(f["hi_95"])),
-                     "80% interval": (list(f["lo_80"]), list(f["hi_80"]))}
-            body["demand"].append(f"<h3>{_e(family)}</h3>"
-                                  + _lines(list(f["period_id"]), series, f"demand:{family}", bands))
-
-        acc = _read(con, "select master_family, number_source, wape from marts.rpt_accuracy_by_number "
-                         "where lag = 1 and granularity = 'sku' and number_source in "
-                         "('statistical_baseline', 'consensus', 'sales', 'operations') order by 1, 2")
-        grid = acc.pivot(index="master_family", columns="number_source", values="wape").fillna(0.0)
-        families = list(grid.index)
-        series = {n: list(grid[n]) for n in grid.columns}
-        body["accuracy"].append("<p>Lag-1 WAPE from SKU errors, per family and number.</p>"
-                                + _bars(families, series, "accuracy"))
-        hidden = _read(con, "select revenue_at_risk_rank, master_sku, master_family, primary_metric, sku_error, "
-                            "sku_bias_pct, company_netted_wape, revenue_at_risk, why_hidden "
-                            "from marts.rpt_hidden_forecast_error where number_source = 'statistical_baseline' "
-                            "and lag = 1 order by revenue_at_risk_rank limit 15")
-        body["accuracy"].append("<h3>Hidden in the aggregate</h3>" + _table(hidden, "rpt_hidden_forecast_error"))
-
-        misses = _read(con, "select period_id, supply_disruption_units::double as supply_disruption, "
-                            "customer_mix_units::double as customer_mix, "
-                            "demand_variability_units::double as demand_variability, "
-                            "forecast_error_units::double as forecast_error "
-                            "from marts.rpt_plan_miss_by_period where lag = 1 order by period_id")
-        parts = ["supply_disruption", "customer_mix", "demand_variability", "forecast_error"]
-        body["misses"].append("<p>Lag-1 miss against shipments, all SKUs, by cause (units).</p>" + _bars(
-            list(misses["period_id"]), {c: list(misses[c]) for c in parts}, "misses", stacked=True))
-        causes = _read(con, "select cycle, master_sku, period_id, root_cause, root_cause_units, assumption_broken "
-                            "from marts.fct_plan_miss_root_causes where lag = 1 "
-                            "order by period_id desc, abs(root_cause_units) desc limit 15")
-        body["misses"].append(_table(causes, "fct_plan_miss_root_causes"))
-
-        load = _read(con, "select resource_id, period_id, utilization from marts.fct_capacity_load "
-                          "order by resource_id, period_id")
-        grid = load.pivot(index="period_id", columns="resource_id", values="utilization").fillna(0.0)
-        periods = list(grid.index)
-        series = {r: list(grid[r]) for r in grid.columns}
-        body["supply"].append("<p>Capacity utilization by resource (1.0 = all available hours).</p>"
-                              + _bars(periods, series, "capacity"))
-        status = _read(con, "select period_id, inventory_status, n_skus::double as n "
-                            "from marts.rpt_inventory_status_by_period order by 1, 2")
-        grid = status.pivot(index="period_id", columns="inventory_status", values="n").fillna(0.0)
-        periods = list(grid.index)
-        series = {s: list(grid[s]) for s in grid.columns}
-        body["supply"].append("<p>Projected inventory: SKUs by status per period.</p>"
-                              + _bars(periods, series, "inventory", stacked=True))
-
-        risks = _read(con, "select risk_id, risk_type, first_period_id, size_units, size_money, owner_role, "
-                           "first_cycle, n_cycles_seen, description from marts.rpt_risk_register "
-                           "where status = 'open' order by size_money desc nulls last, risk_id")
-        body["risks"].append(_table(risks, "rpt_risk_register"))
-        decisions = _read(con, "select decision_id, decided_in_cycle, decision, owner, due_date, status, age_days, "
-                               "is_overdue, days_overdue from marts.fct_leadership_decisions order by decision_id")
-        body["decisions"].append(_table(decisions, "fct_leadership_decisions"))
+        kpis = con.sql("select * from marts.rpt_executive_kpis order by kpi_rank").df()
+        needed = con.sql("select * from marts.rpt_decisions_needed order by decision_rank").df()
+        options = con.sql("select * from marts.fct_scenario_options order by risk_id, option_rank").df()
+        body = {
+            "summary": _summary(kpis, needed, cycle),
+            "decisions": _decisions(needed, options),
+            "evidence": _evidence(con),
+        }
+        risks = con.sql("select risk_id, risk_type, first_period_id as first_period, size_units, size_money, "
+                        "owner_role, first_cycle, n_cycles_seen, description from marts.rpt_risk_register "
+                        "where status = 'open' and is_material order by size_money desc nulls last, risk_id").df()
+        body["risks"] = ('<p class="note">Open risks at or above their materiality threshold '
+                         '(seeds/materiality_thresholds.csv), largest first.</p>'
+                         + _table(risks, "rpt_risk_register", {"size_units": _units, "size_money": _money}))
+        log = con.sql("select decision_id, decided_in_cycle, decision, option_id, owner, due_date, status, "
+                      "days_overdue, risk_id, risk_status from marts.fct_leadership_decisions "
+                      "order by status = 'open' desc, is_overdue desc, due_date, decision_id").df()
+        log["days_overdue"] = log["days_overdue"].where(log["status"] == "open")
+        body["log"] = ('<p class="note">Open decisions first; the risk each answers and whether it is still '
+                       'open.</p>' + _table(log, "fct_leadership_decisions", {"days_overdue": _units, "due_date": lambda v: str(v)[:10]}))
     finally:
         con.close()
 
     nav = " | ".join(f'<a href="#{k}">{_e(t)}</a>' for k, t in SECTIONS)
-    sections = "".join(f'<section id="{k}"><h2>{_e(t)}</h2>{"".join(body[k])}</section>' for k, t in SECTIONS)
+    sections = "".join(f'<section id="{k}"><h2>{_e(t)}</h2>{body[k]}</section>' for k, t in SECTIONS)
     page = (
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>S&amp;OP pack {_e(cycle)}</title><style>"
-        "body{font-family:sans-serif;margin:24px;color:#222}section{margin-bottom:40px}"
-        "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}"
-        "figcaption{font-size:12px}"
-        f"</style></head><body><h1>S&amp;OP review, cycle {_e(cycle)}</h1><nav>{nav}</nav>{sections}</body></html>"
+        f"<title>S&amp;OP pack {_e(cycle)}</title><style>{CSS}</style></head><body>"
+        f"<h1>S&amp;OP leadership review, cycle {_e(cycle)}</h1><nav>{nav}</nav>{sections}</body></html>"
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"sop_pack_{cycle}.html"

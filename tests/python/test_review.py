@@ -87,3 +87,22 @@ def test_family_plan_intervals_combine_the_sku_intervals(planted_build):
     assert (past["demand_units"] - past["demand"]).abs().max() < 1e-6
     assert past[["lo_80", "hi_80", "lo_95", "hi_95", "consensus_units"]].isna().all().all()
     assert past.groupby("master_family")["period_id"].nunique().max() == 24
+
+
+def test_decision_log_names_the_option_and_the_risk_it_closes(planted_build):
+    """The scripted review names the option it picks (plan/leadership_decisions.option_id,
+    an optional landing column): the log shows it with its risk and that risk's status,
+    and an option of a risk still open is one fct_scenario_options prices."""
+    run, _ = planted_build
+    log = run.frame("select * from marts.fct_leadership_decisions")
+    register = run.frame("select risk_id, status from marts.rpt_risk_register").set_index("risk_id")["status"]
+    named = log[log["option_id"].notna()]
+    assert len(named) > 0
+    assert (named["option_id"].str.split(":").str[0] == named["risk_id"]).all()
+    assert (log["risk_id"].notna()).all()  # every decision answers a registered risk
+    known = log[log["risk_id"].isin(register.index)]
+    assert (known["risk_status"] == known["risk_id"].map(register)).all()
+    options = set(run.frame("select option_id from marts.fct_scenario_options")["option_id"])
+    still_open = named[named["risk_status"] == "open"]
+    priced = still_open[still_open["risk_id"].isin({o.split(":")[0] for o in options})]
+    assert set(priced["option_id"]) <= options

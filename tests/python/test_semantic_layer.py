@@ -148,3 +148,44 @@ def test_margin_inventory_and_revenue_at_risk_equal_the_marts_per_family(mf_proj
     assert merged["mart_at_risk"].sum() > 0
     assert_close(merged, {"margin": "mart_margin", "margin_pct": "mart_margin_pct",
                           "inventory_value": "mart_inventory", "revenue_at_risk": "mart_at_risk"})
+
+
+def test_executive_kpis_equal_the_pack_mart(mf_project, planted_build):
+    """The pack's tiles and the semantic layer give the same figures (empty stays empty)."""
+    run, _ = planted_build
+    metrics = {"executive_kpi_value": "value", "executive_kpi_budget": "budget_value",
+               "executive_kpi_change_vs_budget": "change_vs_budget",
+               "executive_kpi_change_vs_last_cycle": "change_vs_last_cycle",
+               "executive_kpi_change_vs_last_year": "change_vs_last_year"}
+    got = mf_query(mf_project, list(metrics), ["kpi"])
+    marts = run.frame("select kpi, " + ", ".join(f"{c} as mart_{c}" for c in metrics.values())
+                      + " from marts.rpt_executive_kpis")
+    merged = matched(got, marts, "kpi")
+    assert len(merged) == 6
+    assert_close(merged, {m: f"mart_{c}" for m, c in metrics.items()})
+
+
+def test_scenario_figures_equal_the_options_mart(mf_project, planted_build):
+    run, _ = planted_build
+    metrics = {"scenario_revenue_effect": "revenue_effect", "scenario_margin_effect": "margin_effect",
+               "scenario_action_cost": "action_cost", "scenario_units_short": "units_short"}
+    got = mf_query(mf_project, list(metrics), ["scenario_option_line__option_id"])
+    marts = run.frame("select option_id as scenario_option_line__option_id, "
+                      + ", ".join(f"{c} as mart_{c}" for c in metrics.values()) + " from marts.fct_scenario_options")
+    merged = matched(got, marts, "scenario_option_line__option_id")
+    assert merged["scenario_option_line__option_id"].str.contains("capacity").any()
+    assert_close(merged, {m: f"mart_{c}" for m, c in metrics.items()}, rel=1e-7)
+
+
+def test_planning_periods_carry_fiscal_quarter_and_year_labels(planted_build):
+    run, _ = planted_build
+    periods = run.frame("select period_id, fiscal_year, fiscal_period, fiscal_quarter, fiscal_year_label, "
+                        "fiscal_quarter_label from marts.dim_planning_periods")
+    assert (periods["fiscal_year_label"] == "FY" + periods["fiscal_year"].astype(str)).all()
+    assert set(periods["fiscal_quarter"]) == {1, 2, 3, 4}
+    # three periods a quarter in a 12-period year, in order
+    per_year = periods.groupby(["fiscal_year", "fiscal_quarter"])["fiscal_period"].agg(["min", "max", "count"])
+    full = per_year[per_year["count"] == 3]
+    assert len(full) > 4 and ((full["max"] - full["min"]) == 2).all()
+    assert (periods["fiscal_quarter_label"] == periods["fiscal_year_label"] + " Q"
+            + periods["fiscal_quarter"].astype(str)).all()

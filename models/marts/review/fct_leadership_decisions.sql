@@ -24,6 +24,12 @@ periods as (
 
 ),
 
+risks as (
+
+    select * from {{ ref('rpt_risk_register') }}
+
+),
+
 final as (
 
     select
@@ -41,11 +47,20 @@ final as (
                 then cast(date_diff('day', decisions.due_date, cycle.as_of_date) as bigint)
             else 0
         end as days_overdue,
-        cycle.cycle as as_of_cycle
+        cycle.cycle as as_of_cycle,
+        decisions.option_id,
+        coalesce(
+            nullif(split_part(decisions.option_id, ':', 1), ''), nullif(regexp_extract(decisions.topic, '^(RSK-[^:]+)', 1), '')
+        ) as risk_id,
+        risks.status as risk_status
 
     from decisions
     cross join cycle
     left join periods on decisions.cycle = periods.period_id
+    left join risks
+        on coalesce(
+                nullif(split_part(decisions.option_id, ':', 1), ''), nullif(regexp_extract(decisions.topic, '^(RSK-[^:]+)', 1), '')
+            ) = risks.risk_id
 
 )
 

@@ -2,7 +2,8 @@
     stable risk_id, with the cycle it first appeared, the last cycle it was seen, how many
     cycles it has been open and its status: `open` when it is in this cycle's register,
     `closed` otherwise (closed_in_cycle = the cycle after it was last seen). The details are
-    this cycle's (or, for a closed risk, the last cycle's). -#}
+    this cycle's (or, for a closed risk, the last cycle's). A risk is material when its
+    money reaches its type's threshold (seeds/materiality_thresholds.csv). -#}
 with
 
 cycle as (
@@ -20,6 +21,12 @@ periods as (
 history as (
 
     select * from {{ ref('fct_risk_register_history') }}
+
+),
+
+thresholds as (
+
+    select * from {{ ref('materiality_thresholds') }}
 
 ),
 
@@ -62,13 +69,16 @@ final as (
         spans.n_cycles as n_cycles_seen,
         case when spans.last_cycle != cycle.cycle then next_periods.period_id end as closed_in_cycle,
         latest.description,
-        latest.affected_skus
+        latest.affected_skus,
+        thresholds.threshold_money as materiality_threshold,
+        coalesce(latest.size_money, 0) >= coalesce(thresholds.threshold_money, 0) as is_material
 
     from latest
     cross join cycle
     inner join spans on latest.risk_id = spans.risk_id
     left join periods as last_periods on spans.last_cycle = last_periods.period_id
     left join periods as next_periods on last_periods.period_seq + 1 = next_periods.period_seq
+    left join thresholds on latest.risk_type = thresholds.risk_type
 
 )
 

@@ -16,6 +16,7 @@ renamed as (
         owner,
         due_date,
         lower(trim(status)) as status,
+        nullif(trim(option_id), '') as option_id,
         _landing_row,
         _landing_file
 
