@@ -26,7 +26,8 @@ from statsforecast.utils import ConformalIntervals
 
 from sop_analytics.forecasting.candidates import (
     CONFORMAL_ONLY,
-    ENSEMBLE,
+    ENSEMBLES,
+    GLOBAL_ML,
     NONSEASONAL_SUFFIX,
     effective_method,
     make_model,
@@ -118,6 +119,26 @@ def _fit_group(
     return pd.concat(parts, ignore_index=True)
 
 
+def _fit_global(
+    panel: pd.DataFrame, series: pd.DataFrame, ids: pd.Series, horizon: int, season_length: int,
+    future_promo: pd.DataFrame | None, period_days: pd.Series | None,
+) -> pd.DataFrame:
+    """The global model per family segment: trained on all its series, forecasting ``ids``.
+    No native intervals (filled in like the other models without any)."""
+    from sop_analytics.forecasting.ml import global_ml_forecast
+
+    wanted = series[series["unique_id"].isin(set(ids))]
+    parts = []
+    for (family, segment), grp in wanted.groupby(["family", "segment"], sort=True):
+        train = panel[(panel["family"] == family) & (panel["segment"] == segment)]
+        fc = global_ml_forecast(train, grp["unique_id"].tolist(), horizon=horizon, season_length=season_length,
+                                future_promo=future_promo, days=period_days)
+        parts.append(pd.DataFrame({"unique_id": fc["unique_id"], "ds": fc["ds"].astype("int64"),
+                                   "forecast": fc[GLOBAL_ML], "lo_80": np.nan, "hi_80": np.nan,
+                                   "lo_95": np.nan, "hi_95": np.nan}))
+    return pd.concat(parts, ignore_index=True)
+
+
 def _empirical_intervals(panel: pd.DataFrame) -> pd.DataFrame:
     """Per-series quantiles of the observed per-period demand (10, 90, 2.5, 97.5 %)."""
     q = panel.groupby("unique_id")["y"].quantile([0.10, 0.90, 0.025, 0.975]).unstack()
@@ -134,8 +155,13 @@ def forecast_selected(
     levels: Sequence[int] = (80, 95),
     n_jobs: int = 1,
     future_promo: pd.DataFrame | None = None,
+    period_days: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Forecast every series of ``panel`` with its family segment's selected method.
+
+    The global ML model (``GlobalLGBM``, alone or in ``EnsembleML``) is fitted on every
+    series of the family segment and forecasts those that selected it; ``period_days``
+    (``ds -> n_days``) gives it the length of the horizon periods.
 
     ``panel``: ``unique_id, family, segment, ds, y`` (+ ``promo_share`` for PromoLift);
     ``future_promo``: the regressor over the horizon (``unique_id, ds, promo_share``, from
@@ -161,12 +187,12 @@ def forecast_selected(
 
     jobs = []  # (unique_id, effective method, label)
     for r in series.itertuples(index=False):
-        if r.candidate == ENSEMBLE:
+        if r.candidate in ENSEMBLES:
             # one fit per distinct effective method: on a short series MSTL is fitted as
             # non-seasonal AutoETS, which may already be a member, and the median of
             # (a, b, a) would weigh it twice
             members = list(dict.fromkeys(effective_method(m, r.n_obs, season_length) for m in r.members.split("|")))
-            label = f"{ENSEMBLE}({'+'.join(members)})"
+            label = f"{r.candidate}({'+'.join(members)})"
             jobs.extend((r.unique_id, m, label) for m in members)
         else:
             m = effective_method(r.candidate, r.n_obs, season_length)
@@ -175,6 +201,11 @@ def forecast_selected(
 
     parts = []
     for method, grp in jobs_df.groupby("fit_method", sort=True):
+        if method == GLOBAL_ML:
+            fc = _fit_global(panel, series, grp["unique_id"], horizon, season_length, future_promo, period_days)
+            fc["fit_method"] = method
+            parts.append(fc)
+            continue
         sub = panel[panel["unique_id"].isin(grp["unique_id"])]
         fc = _fit_group(sub, method, horizon, season_length, levels, n_jobs, future_promo)
         fc["fit_method"] = method
