@@ -183,7 +183,7 @@ def run_published(rs: RealSet, work: Path, n_jobs: int) -> tuple[pd.DataFrame, f
     return fc[["unique_id", "ds", "forecast", "lo_80", "hi_80", "lo_95", "hi_95", "method", "demand_class"]], seconds
 
 
-def run_direct(rs: RealSet, n_jobs: int, n_windows: int) -> tuple[pd.DataFrame, float, pd.DataFrame]:
+def run_direct(rs: RealSet, n_jobs: int, n_windows: int, **options) -> tuple[pd.DataFrame, float, pd.DataFrame]:
     """run_forecasting on the history the dbt model would pass (no dbt)."""
     from sop_analytics.forecasting import run_forecasting
 
@@ -193,7 +193,7 @@ def run_direct(rs: RealSet, n_jobs: int, n_windows: int) -> tuple[pd.DataFrame, 
     t0 = time.perf_counter()
     out = run_forecasting(history, horizon=HOLDOUT, n_windows=n_windows, pins=None,
                           season_length=rs.season_length, n_jobs=n_jobs,
-                          period_days=rs.periods[["period_seq", "n_days"]])
+                          period_days=rs.periods[["period_seq", "n_days"]], **options)
     seconds = time.perf_counter() - t0
     fc = out["forecast"].merge(out["classification"][["unique_id", "demand_class"]], on="unique_id", how="left")
     return fc, seconds, out["selection"]
@@ -326,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--n-windows", type=int, default=3, help="backtest windows (--no-dbt only)")
     parser.add_argument("--refresh-singles", action="store_true")
+    parser.add_argument("--no-ml", action="store_true", help="without the global ML candidate (--no-dbt only)")
+    parser.add_argument("--no-conformal", action="store_true", help="model intervals, not conformal (--no-dbt only)")
     parser.add_argument("--tag", default="", help="suffix of the result files")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
@@ -339,7 +341,8 @@ def main(argv: list[str] | None = None) -> int:
               f"training 1..{rs.last_train}", flush=True)
         singles = fit_singles(rs, args.out, args.refresh_singles, args.n_jobs)
         if args.no_dbt:
-            fc, seconds, _ = run_direct(rs, args.n_jobs, args.n_windows)
+            fc, seconds, _ = run_direct(rs, args.n_jobs, args.n_windows, ml=not args.no_ml,
+                                        conformal=not args.no_conformal)
         else:
             fc, seconds = run_published(rs, args.out / f"{name}_dbt", args.n_jobs)
         r = score(rs, fc, singles)

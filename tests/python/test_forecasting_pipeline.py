@@ -412,3 +412,45 @@ def test_shipment_only_history_uses_the_promotion_calendar() -> None:
                           horizon=12, n_windows=3, pins=None, promo_calendar=calendar)
     candidates = out["selection"].groupby("family")["candidate"].agg(set)
     assert "PromoLift" in candidates["PROMO"] and "PromoLift" not in candidates["SMOOTH"]
+
+
+def test_conformal_intervals_follow_the_backtest_errors() -> None:
+    """Bands come from the selected method's own backtest errors, scaled to each SKU: a
+    method that under-forecast in every window gets a band above its forecast, a SKU ten
+    times larger gets a band ten times wider, and a segment without enough errors keeps
+    its model intervals."""
+    from sop_analytics.forecasting.forecast import conformal_intervals
+
+    rng = np.random.default_rng(0)
+    panel = pd.concat([
+        pd.DataFrame({"unique_id": uid, "family": fam, "segment": "continuous", "ds": np.arange(1, 25),
+                      "y": float(level)})
+        for uid, fam, level in [("A", "F", 10), ("B", "F", 100), ("C", "G", 10)]
+    ], ignore_index=True)
+    # family F: 60 backtest errors, actual always 10-30 % above the forecast; G: only 5
+    rows = []
+    for uid, fam, level, n in [("A", "F", 10.0, 30), ("B", "F", 100.0, 30), ("C", "G", 10.0, 5)]:
+        for i in range(n):
+            f = level
+            rows.append({"unique_id": uid, "family": fam, "segment": "continuous", "cutoff": 12, "ds": 13 + i % 12,
+                         "y": f * (1.1 + 0.2 * rng.random()), "forecast": f, "method": "AutoETS"})
+    backtest = pd.DataFrame(rows)
+    forecast = pd.DataFrame({"unique_id": np.repeat(["A", "B", "C"], 3), "ds": np.tile([25, 26, 27], 3),
+                             "forecast": np.repeat([10.0, 100.0, 10.0], 3), "lo_80": 5.0, "hi_80": 15.0,
+                             "lo_95": 1.0, "hi_95": 20.0, "method": "AutoETS"})
+    out, used = conformal_intervals(panel, forecast, backtest, min_samples=50)
+    assert used[["family", "n_errors"]].values.tolist() == [["F", 60]]
+    a, b, c = (out[out["unique_id"] == u] for u in "ABC")
+    # the band lies above the forecast (its lower end is held at the forecast by the ordering)
+    assert (a["lo_80"] == a["forecast"]).all() and (a["hi_80"] > 10.0 * 1.1).all()
+    assert (a["hi_95"] <= 10.0 * 1.3 + 1e-9).all()
+    np.testing.assert_allclose(b["hi_80"] - b["forecast"], 10 * (a["hi_80"] - a["forecast"]).to_numpy())
+    assert (c[["lo_80", "hi_80", "lo_95", "hi_95"]].to_numpy() == [5.0, 15.0, 1.0, 20.0]).all()
+
+
+def test_pipeline_says_which_intervals_are_conformal(result) -> None:
+    sel = result["selection"]
+    reasons = sel.loc[sel["is_selected"], ["family", "segment", "selection_reason"]]
+    conformal = reasons[reasons["selection_reason"].str.contains("intervals: conformal")]
+    assert ("SMOOTH", "continuous") in set(zip(conformal["family"], conformal["segment"]))
+    assert not reasons.loc[reasons["segment"] == "inactive", "selection_reason"].str.contains("conformal").any()

@@ -271,3 +271,63 @@ def zero_collapse_fallback(
     fallbacks = pd.DataFrame({"unique_id": list(hit), "replaced_method": method.reindex(hit).to_list()})
     out = order_and_clip(out)[list(FORECAST_SCHEMA)].astype(FORECAST_SCHEMA)
     return out, fallbacks.astype({"unique_id": "object", "replaced_method": "object"})
+
+
+def conformal_intervals(
+    panel: pd.DataFrame,
+    forecast: pd.DataFrame,
+    backtest: pd.DataFrame,
+    *,
+    min_samples: int = 50,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """80 % and 95 % intervals from the selected method's own backtest errors (split conformal).
+
+    Per family segment, the backtest errors ``e = (y - forecast) / scale`` of the selected
+    method (``backtest``: :func:`pipeline.selected_backtest`; ``scale`` = the series' mean
+    demand, so SKUs of any size share one distribution) give the empirical quantiles
+    10/90 % and 2.5/97.5 % for each horizon step (``ds - cutoff``) with at least
+    ``min_samples`` errors, else over all steps of the family segment. Each forecast of the
+    segment gets ``forecast + scale * quantile`` as its bounds (then clipped at zero and
+    ordered). Signed, not absolute, errors: a method that over-forecasts intermittent
+    demand gets a band reaching down to zero, not a symmetric one. Segments with fewer
+    than ``min_samples`` errors keep their model intervals.
+
+    Returns ``(forecast, used)``: the forecast with new bounds, and ``family, segment,
+    n_errors`` per family segment calibrated this way.
+    """
+    used_cols = {"family": "object", "segment": "object", "n_errors": "int64"}
+    none = pd.DataFrame({c: pd.Series(dtype=t) for c, t in used_cols.items()})
+    if forecast.empty or backtest.empty:
+        return forecast, none
+    scale = panel.groupby("unique_id", sort=True)["y"].mean()
+    scale = scale[scale > 0]
+    bt = backtest[backtest["unique_id"].isin(scale.index)]
+    if bt.empty:
+        return forecast, none
+    err = (bt["y"].to_numpy(dtype=float) - bt["forecast"].to_numpy(dtype=float)) / bt["unique_id"].map(scale).to_numpy()
+    bt = pd.DataFrame({"family": bt["family"].to_numpy(), "segment": bt["segment"].to_numpy(),
+                       "step": (bt["ds"] - bt["cutoff"]).to_numpy(dtype="int64"), "e": err})
+    probs = {"lo_95": 0.025, "lo_80": 0.10, "hi_80": 0.90, "hi_95": 0.975}
+    seg = panel[["unique_id", "family", "segment"]].drop_duplicates("unique_id")
+    last = panel.groupby("unique_id", sort=True)["ds"].max()
+    out = forecast.merge(seg, on="unique_id", how="left")
+    out["step"] = (out["ds"] - out["unique_id"].map(last)).astype("int64")
+    out["scale"] = out["unique_id"].map(scale)
+    used = []
+    for (family, segment), grp in bt.groupby(["family", "segment"], sort=True):
+        if len(grp) < min_samples:
+            continue
+        pooled = {k: float(np.quantile(grp["e"], p)) for k, p in probs.items()}
+        by_step = {s: {k: float(np.quantile(g["e"], p)) for k, p in probs.items()}
+                   for s, g in grp.groupby("step") if len(g) >= min_samples}
+        rows = (out["family"] == family) & (out["segment"] == segment) & out["scale"].notna()
+        rows &= ~out["method"].isin(["ZeroModel"])
+        if not rows.any():
+            continue
+        steps = out.loc[rows, "step"]
+        for k in probs:
+            q = steps.map(lambda s, k=k: by_step.get(s, pooled)[k]).to_numpy(dtype=float)
+            out.loc[rows, k] = out.loc[rows, "forecast"].to_numpy(dtype=float) + out.loc[rows, "scale"].to_numpy() * q
+        used.append({"family": family, "segment": segment, "n_errors": int(len(grp))})
+    out = order_and_clip(out)[list(FORECAST_SCHEMA)].astype(FORECAST_SCHEMA)
+    return out, pd.DataFrame(used, columns=list(used_cols)).astype(used_cols)

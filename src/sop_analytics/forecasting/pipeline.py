@@ -19,6 +19,7 @@ from sop_analytics.forecasting.candidates import ENSEMBLES, top_down_split
 from sop_analytics.forecasting.classification import CLASSIFICATION_SCHEMA, classify_demand
 from sop_analytics.forecasting.forecast import (
     FORECAST_SCHEMA,
+    conformal_intervals,
     empty_forecast,
     forecast_selected,
     zero_collapse_fallback,
@@ -126,6 +127,7 @@ def run_forecasting(
     promo_calendar: pd.DataFrame | None = None,
     period_days: pd.DataFrame | None = None,
     ml: bool = True,
+    conformal: bool = True,
 ) -> dict[str, pd.DataFrame]:
     """Classify every SKU, select a method per family segment, forecast ``horizon`` periods.
 
@@ -137,7 +139,9 @@ def run_forecasting(
     period's days. Without it, periods count as equally long.
 
     ``ml`` adds the global LightGBM candidate (:mod:`ml`) and the ``EnsembleML`` of it and
-    the best statistical candidate to family segments with enough series.
+    the best statistical candidate to family segments with enough series. ``conformal``
+    replaces the intervals of every backtested SKU-level family segment by split-conformal
+    ones from the selected method's backtest errors (:func:`forecast.conformal_intervals`).
 
     Families in ``long_tail_families`` are forecast as one aggregated series and split to
     SKUs by their share of the last ``season_length`` periods (``TopDown(<method>)``).
@@ -186,7 +190,8 @@ def run_forecasting(
                   max_series_per_segment=max_backtest_series, seed=seed, refit=refit, ml=ml)
     chunks = _family_chunks(panel, n_jobs)
     if len(chunks) <= 1:
-        parts = [_select_and_forecast(panel, pins, tuple(long_tail_families), last_ds, common, future_promo, days)]
+        parts = [_select_and_forecast(panel, pins, tuple(long_tail_families), last_ds, common, future_promo, days,
+                                      conformal)]
     else:
         # families are independent: one process per chunk of families, each on one core
         # (statsforecast's own n_jobs starts a process pool per call, too costly here).
@@ -196,7 +201,7 @@ def run_forecasting(
         with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
             futures = [
                 pool.submit(_select_and_forecast, panel[panel["family"].isin(c)], pins,
-                            tuple(long_tail_families), last_ds, common, future_promo, days)
+                            tuple(long_tail_families), last_ds, common, future_promo, days, conformal)
                 for c in chunks
             ]
             parts = [f.result() for f in futures]
@@ -301,6 +306,18 @@ def _note_fallbacks(
     return selection
 
 
+def _note_conformal(selection: pd.DataFrame, calibrated: pd.DataFrame) -> pd.DataFrame:
+    """Say in the selected row's ``selection_reason`` that the intervals are conformal."""
+    if calibrated.empty:
+        return selection
+    selection = selection.copy()
+    for r in calibrated.itertuples(index=False):
+        hit = (selection["family"] == r.family) & (selection["segment"] == r.segment) & selection["is_selected"]
+        selection.loc[hit, "selection_reason"] = selection.loc[hit, "selection_reason"] + (
+            f"; intervals: conformal, from the {r.n_errors} backtest errors of the selected method")
+    return selection
+
+
 def _family_chunks(panel: pd.DataFrame, n_jobs: int) -> list[list[str]]:
     """Split families into ``n_jobs`` groups of similar SKU counts (greedy, deterministic)."""
     sizes = panel.groupby("family")["unique_id"].nunique().sort_index()
@@ -318,6 +335,7 @@ def _family_chunks(panel: pd.DataFrame, n_jobs: int) -> list[list[str]]:
 def _select_and_forecast(
     panel: pd.DataFrame, pins: pd.DataFrame | None, long_tail: tuple[str, ...], last_ds: int,
     common: dict, future_promo: pd.DataFrame | None = None, days: pd.Series | None = None,
+    conformal: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Selection, forecast and selected backtest for a set of families (SKU level, then
     long-tail families).
@@ -332,6 +350,9 @@ def _select_and_forecast(
     forecast = forecast_selected(sku_panel, selection, horizon=common["horizon"],
                                  season_length=common["season_length"], future_promo=future_promo,
                                  period_days=days)
+    if conformal:
+        forecast, calibrated = conformal_intervals(sku_panel, forecast, backtest)
+        selection = _note_conformal(selection, calibrated)
     forecast, fallbacks = zero_collapse_fallback(sku_panel, forecast, window=common["season_length"])
     selection = _note_fallbacks(selection, sku_panel, fallbacks, common["season_length"])
     lt_panel = panel[panel["family"].isin(long_tail)]
