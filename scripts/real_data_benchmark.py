@@ -327,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n-windows", type=int, default=3, help="backtest windows (--no-dbt only)")
     parser.add_argument("--refresh-singles", action="store_true")
     parser.add_argument("--no-ml", action="store_true", help="without the global ML candidate (--no-dbt only)")
+    parser.add_argument("--no-robust", action="store_true", help="no ensemble fallback within noise (--no-dbt only)")
     parser.add_argument("--no-conformal", action="store_true", help="model intervals, not conformal (--no-dbt only)")
     parser.add_argument("--tag", default="", help="suffix of the result files")
     args = parser.parse_args(argv)
@@ -342,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         singles = fit_singles(rs, args.out, args.refresh_singles, args.n_jobs)
         if args.no_dbt:
             fc, seconds, _ = run_direct(rs, args.n_jobs, args.n_windows, ml=not args.no_ml,
-                                        conformal=not args.no_conformal)
+                                        conformal=not args.no_conformal, noise_fallback=not args.no_robust)
         else:
             fc, seconds = run_published(rs, args.out / f"{name}_dbt", args.n_jobs)
         r = score(rs, fc, singles)

@@ -288,9 +288,9 @@ def test_backtest_is_the_selected_methods_cv(result) -> None:
     keys = ["unique_id", "cutoff", "ds"]
     merged = bt[bt["family"].isin(families)].merge(cv, on=keys, how="left", suffixes=("", "_cv"))
     assert len(merged) == len(bt[bt["family"].isin(families)])
-    for method, rows in merged.groupby("method"):
+    for (family, segment, method), rows in merged.groupby(["family", "segment", "method"]):
         if method == ENSEMBLE:
-            members = _selected(selection, "PROMO", "continuous")["members"].split("|")
+            members = _selected(selection, family, segment)["members"].split("|")
             assert len(members) >= 2
             expected = np.median(rows[members].to_numpy(dtype=float), axis=1)
         else:
@@ -454,3 +454,29 @@ def test_pipeline_says_which_intervals_are_conformal(result) -> None:
     conformal = reasons[reasons["selection_reason"].str.contains("intervals: conformal")]
     assert ("SMOOTH", "continuous") in set(zip(conformal["family"], conformal["segment"]))
     assert not reasons.loc[reasons["segment"] == "inactive", "selection_reason"].str.contains("conformal").any()
+
+
+def test_a_lead_within_noise_gives_way_to_the_ensemble() -> None:
+    """A single method ahead of the median Ensemble by less than one standard error of its
+    own score is not trusted: the Ensemble is selected and the reason says so. A clear lead
+    keeps the winner."""
+    from sop_analytics.forecasting.selection import BacktestPlan, _rank_rows
+
+    plan = BacktestPlan(12, 3, 3, True, 30, 10, "")
+    base = {"family": "F", "segment": "continuous", "forecast_level": "sku", "n_series_total": 10}
+    members = {ENSEMBLE: ["AutoETS", "AutoTheta"], "EnsembleML": []}
+
+    def scores(ens: float) -> pd.DataFrame:
+        return pd.DataFrame({"family": "F", "segment": "continuous", "candidate": ["AutoETS", "AutoTheta", ENSEMBLE, "Naive"],
+                             "metric": "rmsse", "score": [1.00, 1.08, ens, 1.3], "score_se": [0.05, 0.05, 0.05, 0.05],
+                             "score_promoted": np.nan, "bias_pct": 0.0, "wape": 0.5, "mase": 1.0, "n_series": 10,
+                             "n_promoted_series": 0})
+
+    near = pd.DataFrame(_rank_rows(base, scores(1.04), plan, members, False))
+    won = near[near["is_selected"]].iloc[0]
+    assert won["candidate"] == ENSEMBLE and won["rank"] == 1
+    assert "within the noise" in won["selection_reason"] and "AutoETS" in won["selection_reason"]
+    far = pd.DataFrame(_rank_rows(base, scores(1.06), plan, members, False))
+    assert far.loc[far["is_selected"], "candidate"].iloc[0] == "AutoETS"
+    off = pd.DataFrame(_rank_rows(base, scores(1.04), plan, members, False, noise_fallback=False))
+    assert off.loc[off["is_selected"], "candidate"].iloc[0] == "AutoETS"

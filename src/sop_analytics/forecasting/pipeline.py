@@ -128,6 +128,7 @@ def run_forecasting(
     period_days: pd.DataFrame | None = None,
     ml: bool = True,
     conformal: bool = True,
+    noise_fallback: bool = True,
 ) -> dict[str, pd.DataFrame]:
     """Classify every SKU, select a method per family segment, forecast ``horizon`` periods.
 
@@ -142,6 +143,7 @@ def run_forecasting(
     the best statistical candidate to family segments with enough series. ``conformal``
     replaces the intervals of every backtested SKU-level family segment by split-conformal
     ones from the selected method's backtest errors (:func:`forecast.conformal_intervals`).
+    ``noise_fallback``: see :func:`selection.select_methods`.
 
     Families in ``long_tail_families`` are forecast as one aggregated series and split to
     SKUs by their share of the last ``season_length`` periods (``TopDown(<method>)``).
@@ -187,7 +189,8 @@ def run_forecasting(
                              n_days=panel["ds"].map(days))
     common = dict(horizon=horizon, n_windows=n_windows, season_length=season_length,
                   promo_families=promo_families(panel, promo_share_threshold),
-                  max_series_per_segment=max_backtest_series, seed=seed, refit=refit, ml=ml)
+                  max_series_per_segment=max_backtest_series, seed=seed, refit=refit, ml=ml,
+                  noise_fallback=noise_fallback)
     chunks = _family_chunks(panel, n_jobs)
     if len(chunks) <= 1:
         parts = [_select_and_forecast(panel, pins, tuple(long_tail_families), last_ds, common, future_promo, days,

@@ -333,6 +333,8 @@ def _score(
             rows.append({
                 "family": family, "segment": segment, "candidate": m, "metric": metric,
                 "score": p[m].mean(skipna=True),
+                # standard error of that mean over series: the score's own noise
+                "score_se": p[m].std(ddof=1, skipna=True) / np.sqrt(max(int(p[m].notna().sum()), 1)),
                 "score_promoted": p.loc[p["promoted"], m].mean(skipna=True),
                 "bias_pct": err.sum() / sum_y if sum_y != 0 else np.nan,
                 "wape": err.abs().sum() / yy.abs().sum() if yy.abs().sum() != 0 else np.nan,
@@ -389,6 +391,7 @@ def select_methods(
     n_jobs: int = 1,
     forecast_level: str = "sku",
     ml: bool = True,
+    noise_fallback: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Backtest the candidates of every family segment and pick one method for each.
 
@@ -396,7 +399,9 @@ def select_methods(
     counts as promoted when any ``promo_share > 0``). ``pins``: ``family, method, reason``
     (+ optional ``segment``; without it the pin applies to every segment of the family)
     overriding the backtest winner; a pinned method that was not a candidate is added as a
-    row with no score. Returns ``(selection, cv)``: the selection table (one row per family,
+    row with no score. ``noise_fallback``: a single method whose lead over the median
+    Ensemble is within one standard error of its score gives way to the Ensemble
+    (:func:`_robust_fallback`). Returns ``(selection, cv)``: the selection table (one row per family,
     segment, candidate; columns ``SELECTION_SCHEMA``) and the backtest frame.
     """
     if panel.empty:
@@ -451,7 +456,7 @@ def select_methods(
             continue
         rows.extend(_rank_rows(base, fam_scores, plan,
                                {name: members.get((fam, seg, name), []) for name in ENSEMBLES},
-                               fam in set(promo_families)))
+                               fam in set(promo_families), noise_fallback))
     selection = pd.DataFrame(rows)
     selection = _apply_pins(selection, pins)
     selection = selection.reindex(columns=list(SELECTION_SCHEMA))
@@ -468,13 +473,17 @@ def _policy_row(base: dict, method: str, reason: str) -> dict:
 
 
 def _rank_rows(
-    base: dict, scores: pd.DataFrame, plan: BacktestPlan, members: dict[str, list[str]], promo: bool
+    base: dict, scores: pd.DataFrame, plan: BacktestPlan, members: dict[str, list[str]], promo: bool,
+    noise_fallback: bool = True,
 ) -> list[dict]:
     reference = scores[scores["candidate"] == ZERO_REFERENCE]
     s = scores[scores["candidate"] != ZERO_REFERENCE].copy()
     s["tie"] = s["candidate"].map(_TIE_ORDER).fillna(99)
     s["nan_last"] = s["score"].isna()
     s = s.sort_values(["nan_last", "score", "tie"], kind="mergesort").reset_index(drop=True)
+    robust = _robust_fallback(s) if noise_fallback else None
+    if robust is not None:
+        s = pd.concat([s.iloc[[robust]], s.drop(index=robust)], ignore_index=True)
     s["rank"] = np.arange(1, len(s) + 1)
     metric = s["metric"].iloc[0]
     have_score = s["score"].notna().any()
@@ -498,6 +507,10 @@ def _rank_rows(
             reason = f"lowest {metric} {r.score:.3f} over {setup}"
             if runner is not None and np.isfinite(runner["score"]):
                 reason += f"; runner-up {runner['candidate']} {runner['score']:.3f}"
+            if robust is not None:
+                reason = (f"robust ensemble: {metric} {r.score:.3f} is within the noise of the best single "
+                          f"candidate {runner['candidate']} {runner['score']:.3f} (standard error "
+                          f"{runner['score_se']:.3f} over series) over {setup}")
         elif selected:
             reason = f"fallback to yardstick {_FALLBACK}: no finite {metric} (zero naive scale on every series)"
         else:
@@ -523,6 +536,22 @@ def _rank_rows(
                      "h": plan.h, "step_size": plan.step_size, "rank": 0, "is_selected": False,
                      "pinned": False, "selection_reason": reason})
     return rows
+
+
+def _robust_fallback(s: pd.DataFrame) -> int | None:
+    """Row of ``s`` (sorted by score) to select instead of a single-method winner whose lead
+    over the median ``Ensemble`` is within the winner's own noise (one standard error of its
+    mean score over series): a lead that small does not carry over to the future, and a
+    median of the best candidates is the more robust choice. None: keep the winner."""
+    if s.empty or not np.isfinite(s["score"].iloc[0]) or s["candidate"].iloc[0] in ENSEMBLES:
+        return None
+    ens = s.index[(s["candidate"] == ENSEMBLE) & s["score"].notna()]
+    if len(ens) == 0:
+        return None
+    se = s["score_se"].iloc[0]
+    if np.isfinite(se) and s.loc[ens[0], "score"] <= s["score"].iloc[0] + se:
+        return int(ens[0])
+    return None
 
 
 def _apply_pins(selection: pd.DataFrame, pins: pd.DataFrame | None) -> pd.DataFrame:
