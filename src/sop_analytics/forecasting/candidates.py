@@ -18,8 +18,12 @@ new           HistoricAverage, WindowAverage(3)                               Na
 inactive      ZeroModel (policy, no backtest)                                 -
 ============  ==============================================================  =============
 
-An ``Ensemble`` (median of the best two or three non-yardstick candidates of a family by
-backtest) competes as well; it is built in :mod:`selection`, not here. AutoARIMA is left
+Family segments with at least 20 backtestable series also get ``GlobalLGBM``, one
+LightGBM model (mlforecast) trained across the segment's SKUs (:mod:`ml`), in the
+continuous, intermittent and new segments. An ``Ensemble`` (median of the best two or three
+non-yardstick candidates of a family segment by backtest) and an ``EnsembleML`` (mean of
+the best statistical candidate and GlobalLGBM) compete as well; they are built in
+:mod:`selection`, not here. AutoARIMA is left
 out on cost: at ~0.3-0.6 s a series it alone would exceed the 10k-SKU budget.
 """
 
