@@ -128,6 +128,9 @@ def load_online_retail() -> RealSet:
     lines = lines[lines["week"] < lines["week"].max()]  # the last week is partial (data ends on a Friday)
     n_weeks = int((lines["week"].max() - first).days // 7) + 1
     lines["ds"] = (lines["week"] - first).dt.days // 7 + 1
+    # scored per master SKU as the project derives it (normalize_code: upper case), so
+    # '15056bl' and '15056BL' are one SKU, as in the published forecast
+    lines["StockCode"] = lines["StockCode"].str.upper()
     agg = lines.groupby(["StockCode", "ds"])["Quantity"].sum()
     codes = sorted(agg.index.get_level_values(0).unique())
     grid = pd.MultiIndex.from_product([codes, range(1, n_weeks + 1)], names=["StockCode", "ds"])
@@ -342,8 +345,10 @@ def main(argv: list[str] | None = None) -> int:
               f"training 1..{rs.last_train}", flush=True)
         singles = fit_singles(rs, args.out, args.refresh_singles, args.n_jobs)
         if args.no_dbt:
-            fc, seconds, _ = run_direct(rs, args.n_jobs, args.n_windows, ml=not args.no_ml,
-                                        conformal=not args.no_conformal, noise_fallback=not args.no_robust)
+            # only options asked for, so the script also runs older versions of the package
+            options = {k: False for k, off in (("ml", args.no_ml), ("conformal", args.no_conformal),
+                                               ("noise_fallback", args.no_robust)) if off}
+            fc, seconds, _ = run_direct(rs, args.n_jobs, args.n_windows, **options)
         else:
             fc, seconds = run_published(rs, args.out / f"{name}_dbt", args.n_jobs)
         r = score(rs, fc, singles)
@@ -355,5 +360,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT / "src"))
+    if not os.environ.get("PYTHONPATH"):  # PYTHONPATH wins: it can point at another version of the package
+        sys.path.insert(0, str(ROOT / "src"))
     sys.exit(main())
