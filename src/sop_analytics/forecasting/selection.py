@@ -28,6 +28,14 @@ non-zero scale. Squared errors are minimised by the mean, so an all-zero forecas
 win them on intermittent demand the way it wins MAE, MASE or WAPE. Bias (pooled
 ``sum(yhat - y) / sum(y)``), WAPE and MASE are reported beside the score, never used to
 choose.
+
+Ensembles: ``Ensemble`` (median of the best two or three non-yardstick candidates) and
+``EnsembleML`` (the best statistical candidate and the global LightGBM model, see
+:mod:`ml`) are scored like any candidate; no member appears twice. A single method whose
+lead over ``Ensemble`` is within one standard error of its own score (its noise over
+series) gives way to the Ensemble, and the ``selection_reason`` says so. Naive is a
+candidate of every backtested segment, so the selected method never scores worse than
+Naive in the backtest.
 """
 
 from __future__ import annotations
