@@ -9,6 +9,12 @@ the series' own per-period demand (10/90 % and 2.5/97.5 %), the honest fallback 
 handful of observations. An Ensemble takes the median of its members' point forecasts and
 of each interval bound.
 
+The pipeline then replaces the intervals of every backtested family segment by
+split-conformal ones from the selected method's own backtest errors
+(:func:`conformal_intervals`), which were better calibrated on the real-data benchmark
+(BENCHMARKS.md: 95 % coverage 90 -> 94 % on car parts, 84 -> 89 % on Online Retail). The
+global ML model has no native intervals: it gets the empirical ones until then.
+
 Every output is clipped at zero and ordered ``lo_95 <= lo_80 <= forecast <= hi_80 <= hi_95``.
 Deterministic: inputs are sorted and no model draws random numbers.
 """
