@@ -5,7 +5,7 @@ int_demand_forecast and int_forecast_backtest.
 
 Thin wrapper: the logic is ``sop_analytics.forecasting`` (tested with pytest). Vars reach a
 Python model through its config: the YAML sets ``config.meta.forecast_horizon``,
-``backtest_windows`` and ``long_tail_families`` (comma-separated families forecast at
+``backtest_windows``, ``forecast_season_length`` (periods per season, default 12) and ``long_tail_families`` (comma-separated families forecast at
 family level and split to SKUs by share) from the dbt vars of the same names (rendered as
 strings), and ``forecast_n_jobs`` (default: the profile's threads) sets how many
 processes forecast families side by side; the output is the same for any value.
@@ -27,6 +27,7 @@ def model(dbt, session):
     # dbt finds meta_get calls by reading this file: keep each a plain call
     horizon = int(dbt.config.meta_get("forecast_horizon", 12))
     n_windows = int(dbt.config.meta_get("backtest_windows", 3))
+    season_length = int(dbt.config.meta_get("forecast_season_length", 12))
     long_tail = str(dbt.config.meta_get("long_tail_families", ""))
     n_jobs = max(1, int(dbt.config.meta_get("forecast_n_jobs", 1)))
     history = dbt.ref("int_demand_history_by_sku_period").df()
@@ -40,6 +41,7 @@ def model(dbt, session):
         history[["master_sku", "master_family", "period_seq", "demand_units", "promo_units"]],
         horizon=horizon,
         n_windows=n_windows,
+        season_length=season_length,
         pins=pins_from_seed(dbt.ref("forecast_method_pins").df()),
         long_tail_families=[family.strip() for family in long_tail.split(",") if family.strip()],
         promo_calendar=calendar[["master_sku", "period_seq", "promo_coverage"]] if promotions_landed else None,

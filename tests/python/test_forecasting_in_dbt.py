@@ -118,7 +118,7 @@ def test_long_tail_family_can_be_forecast_top_down(small_planted, tmp_path):
 
 def test_planned_promotions_reach_the_forecast(planted_build):
     """crm/promotions is the regressor: every promotion planned in the horizon is in the
-    coverage model, and where PromoLift forecasts, the periods it covers are lifted (per day:
+    coverage model, and where PromoLift forecasts (alone or in an ensemble), the periods it covers are lifted (per day:
     4-4-5 periods differ in length)."""
     run, _ = planted_build
     promotions = pd.read_csv(run.landing / "crm" / "promotions.csv", dtype=str)
@@ -138,13 +138,16 @@ def test_planned_promotions_reach_the_forecast(planted_build):
             from marts.fct_demand_forecast as f
             inner join intermediate.int_planning_periods as p using (period_id)
             left join intermediate.int_promotion_coverage_by_sku_period as c using (master_sku, period_id)
-            where f.method = 'PromoLift'
+            where f.method like '%PromoLift%'
         )
         select master_sku,
             avg(forecast_units) filter (where covered) / avg(forecast_units) filter (where not covered) as lift
         from f group by master_sku having count(*) filter (where covered) > 0""")
     assert len(ratios) >= 5
-    assert (ratios["lift"] > 1.1).all(), ratios
+    # PromoLift alone or in an ensemble (a median with members that see no promotion
+    # dampens the lift, never removes it)
+    assert (ratios["lift"] > 1.05).all(), ratios
+    assert ratios["lift"].median() > 1.2, ratios
 
 
 def test_forecast_node_output_is_the_same_on_one_core_and_on_two(small_planted, tmp_path):

@@ -288,9 +288,9 @@ def test_backtest_is_the_selected_methods_cv(result) -> None:
     keys = ["unique_id", "cutoff", "ds"]
     merged = bt[bt["family"].isin(families)].merge(cv, on=keys, how="left", suffixes=("", "_cv"))
     assert len(merged) == len(bt[bt["family"].isin(families)])
-    for method, rows in merged.groupby("method"):
+    for (family, segment, method), rows in merged.groupby(["family", "segment", "method"]):
         if method == ENSEMBLE:
-            members = _selected(selection, "PROMO", "continuous")["members"].split("|")
+            members = _selected(selection, family, segment)["members"].split("|")
             assert len(members) >= 2
             expected = np.median(rows[members].to_numpy(dtype=float), axis=1)
         else:
@@ -412,3 +412,71 @@ def test_shipment_only_history_uses_the_promotion_calendar() -> None:
                           horizon=12, n_windows=3, pins=None, promo_calendar=calendar)
     candidates = out["selection"].groupby("family")["candidate"].agg(set)
     assert "PromoLift" in candidates["PROMO"] and "PromoLift" not in candidates["SMOOTH"]
+
+
+def test_conformal_intervals_follow_the_backtest_errors() -> None:
+    """Bands come from the selected method's own backtest errors, scaled to each SKU: a
+    method that under-forecast in every window gets a band above its forecast, a SKU ten
+    times larger gets a band ten times wider, and a segment without enough errors keeps
+    its model intervals."""
+    from sop_analytics.forecasting.forecast import conformal_intervals
+
+    rng = np.random.default_rng(0)
+    panel = pd.concat([
+        pd.DataFrame({"unique_id": uid, "family": fam, "segment": "continuous", "ds": np.arange(1, 25),
+                      "y": float(level)})
+        for uid, fam, level in [("A", "F", 10), ("B", "F", 100), ("C", "G", 10)]
+    ], ignore_index=True)
+    # family F: 60 backtest errors, actual always 10-30 % above the forecast; G: only 5
+    rows = []
+    for uid, fam, level, n in [("A", "F", 10.0, 30), ("B", "F", 100.0, 30), ("C", "G", 10.0, 5)]:
+        for i in range(n):
+            f = level
+            rows.append({"unique_id": uid, "family": fam, "segment": "continuous", "cutoff": 12, "ds": 13 + i % 12,
+                         "y": f * (1.1 + 0.2 * rng.random()), "forecast": f, "method": "AutoETS"})
+    backtest = pd.DataFrame(rows)
+    forecast = pd.DataFrame({"unique_id": np.repeat(["A", "B", "C"], 3), "ds": np.tile([25, 26, 27], 3),
+                             "forecast": np.repeat([10.0, 100.0, 10.0], 3), "lo_80": 5.0, "hi_80": 15.0,
+                             "lo_95": 1.0, "hi_95": 20.0, "method": "AutoETS"})
+    out, used = conformal_intervals(panel, forecast, backtest, min_samples=50)
+    assert used[["family", "n_errors"]].values.tolist() == [["F", 60]]
+    a, b, c = (out[out["unique_id"] == u] for u in "ABC")
+    # the band lies above the forecast (its lower end is held at the forecast by the ordering)
+    assert (a["lo_80"] == a["forecast"]).all() and (a["hi_80"] > 10.0 * 1.1).all()
+    assert (a["hi_95"] <= 10.0 * 1.3 + 1e-9).all()
+    np.testing.assert_allclose(b["hi_80"] - b["forecast"], 10 * (a["hi_80"] - a["forecast"]).to_numpy())
+    assert (c[["lo_80", "hi_80", "lo_95", "hi_95"]].to_numpy() == [5.0, 15.0, 1.0, 20.0]).all()
+
+
+def test_pipeline_says_which_intervals_are_conformal(result) -> None:
+    sel = result["selection"]
+    reasons = sel.loc[sel["is_selected"], ["family", "segment", "selection_reason"]]
+    conformal = reasons[reasons["selection_reason"].str.contains("intervals: conformal")]
+    assert ("SMOOTH", "continuous") in set(zip(conformal["family"], conformal["segment"]))
+    assert not reasons.loc[reasons["segment"] == "inactive", "selection_reason"].str.contains("conformal").any()
+
+
+def test_a_lead_within_noise_gives_way_to_the_ensemble() -> None:
+    """A single method ahead of the median Ensemble by less than one standard error of its
+    own score is not trusted: the Ensemble is selected and the reason says so. A clear lead
+    keeps the winner."""
+    from sop_analytics.forecasting.selection import BacktestPlan, _rank_rows
+
+    plan = BacktestPlan(12, 3, 3, True, 30, 10, "")
+    base = {"family": "F", "segment": "continuous", "forecast_level": "sku", "n_series_total": 10}
+    members = {ENSEMBLE: ["AutoETS", "AutoTheta"], "EnsembleML": []}
+
+    def scores(ens: float) -> pd.DataFrame:
+        return pd.DataFrame({"family": "F", "segment": "continuous", "candidate": ["AutoETS", "AutoTheta", ENSEMBLE, "Naive"],
+                             "metric": "rmsse", "score": [1.00, 1.08, ens, 1.3], "score_se": [0.05, 0.05, 0.05, 0.05],
+                             "score_promoted": np.nan, "bias_pct": 0.0, "wape": 0.5, "mase": 1.0, "n_series": 10,
+                             "n_promoted_series": 0})
+
+    near = pd.DataFrame(_rank_rows(base, scores(1.04), plan, members, False))
+    won = near[near["is_selected"]].iloc[0]
+    assert won["candidate"] == ENSEMBLE and won["rank"] == 1
+    assert "within the noise" in won["selection_reason"] and "AutoETS" in won["selection_reason"]
+    far = pd.DataFrame(_rank_rows(base, scores(1.06), plan, members, False))
+    assert far.loc[far["is_selected"], "candidate"].iloc[0] == "AutoETS"
+    off = pd.DataFrame(_rank_rows(base, scores(1.04), plan, members, False, noise_fallback=False))
+    assert off.loc[off["is_selected"], "candidate"].iloc[0] == "AutoETS"

@@ -18,8 +18,12 @@ new           HistoricAverage, WindowAverage(3)                               Na
 inactive      ZeroModel (policy, no backtest)                                 -
 ============  ==============================================================  =============
 
-An ``Ensemble`` (median of the best two or three non-yardstick candidates of a family by
-backtest) competes as well; it is built in :mod:`selection`, not here. AutoARIMA is left
+Family segments with at least 20 backtestable series also get ``GlobalLGBM``, one
+LightGBM model (mlforecast) trained across the segment's SKUs (:mod:`ml`), in the
+continuous, intermittent and new segments. An ``Ensemble`` (median of the best two or three
+non-yardstick candidates of a family segment by backtest) and an ``EnsembleML`` (mean of
+the best statistical candidate and GlobalLGBM) compete as well; they are built in
+:mod:`selection`, not here. AutoARIMA is left
 out on cost: at ~0.3-0.6 s a series it alone would exceed the 10k-SKU budget.
 """
 
@@ -49,6 +53,9 @@ from statsforecast.utils import ConformalIntervals
 __all__ = [
     "CONFORMAL_ONLY",
     "ENSEMBLE",
+    "ENSEMBLE_ML",
+    "ENSEMBLES",
+    "GLOBAL_ML",
     "METHODS",
     "SEASONAL_METHODS",
     "YARDSTICKS",
@@ -62,6 +69,11 @@ __all__ = [
 
 YARDSTICKS: tuple[str, ...] = ("Naive", "SeasonalNaive")
 ENSEMBLE = "Ensemble"
+# median (= mean) of the best statistical candidate and the global ML model of a family segment
+ENSEMBLE_ML = "EnsembleML"
+ENSEMBLES: tuple[str, ...] = (ENSEMBLE, ENSEMBLE_ML)
+# global LightGBM across the SKUs of a family segment (sop_analytics.forecasting.ml)
+GLOBAL_ML = "GlobalLGBM"
 SEASONAL_METHODS: tuple[str, ...] = ("AutoETS", "AutoTheta", "MSTL", "SeasonalNaive", "PromoLift")
 # models whose intervals come only from conformal calibration (no native distribution)
 CONFORMAL_ONLY: tuple[str, ...] = (
@@ -69,7 +81,7 @@ CONFORMAL_ONLY: tuple[str, ...] = (
 )
 METHODS: tuple[str, ...] = (
     "AutoETS", "AutoTheta", "MSTL", "PromoLift", "CrostonSBA", "TSB", "ADIDA", "IMAPA",
-    "HistoricAverage", "WindowAverage", "ZeroModel", "Naive", "SeasonalNaive",
+    "HistoricAverage", "WindowAverage", "ZeroModel", "Naive", "SeasonalNaive", GLOBAL_ML,
 )
 NONSEASONAL_SUFFIX = "[nonseasonal]"
 
@@ -90,14 +102,17 @@ def min_train_length(segment: str, seasonal: bool, season_length: int) -> int:
     return 2 * season_length + season_length // 2 if seasonal else 6
 
 
-def candidate_methods(segment: str, *, seasonal: bool, promo: bool = False) -> list[str]:
+def candidate_methods(segment: str, *, seasonal: bool, promo: bool = False, ml: bool = False) -> list[str]:
     """Candidate method names for a segment (yardsticks last).
 
     ``seasonal`` says whether the backtest windows have at least two seasons of training
     history; without it the seasonal candidates are replaced by their non-seasonal forms
     (see :func:`effective_method`) and SeasonalNaive is dropped. ``promo`` adds PromoLift
-    to the continuous segment of promotion-driven families.
+    to the continuous segment of promotion-driven families. ``ml`` adds the global
+    LightGBM model (``GlobalLGBM``, :mod:`sop_analytics.forecasting.ml`) to the continuous,
+    intermittent and new segments (the family segment needs several series to learn across).
     """
+    extra = [GLOBAL_ML] if ml and segment in ("continuous", "intermittent", "new") else []
     if segment == "continuous":
         methods = ["AutoETS", "AutoTheta"] + (["MSTL"] if seasonal else [])
         if promo:
@@ -105,12 +120,12 @@ def candidate_methods(segment: str, *, seasonal: bool, promo: bool = False) -> l
     elif segment == "intermittent":
         methods = ["CrostonSBA", "TSB", "ADIDA", "IMAPA"]
     elif segment == "new":
-        return ["HistoricAverage", "WindowAverage", "Naive"]
+        return ["HistoricAverage", "WindowAverage"] + extra + ["Naive"]
     elif segment == "inactive":
         return ["ZeroModel"]
     else:
         raise ValueError(f"unknown segment {segment!r}")
-    return methods + (list(YARDSTICKS) if seasonal else ["Naive"])
+    return methods + extra + (list(YARDSTICKS) if seasonal else ["Naive"])
 
 
 def effective_method(method: str, n_obs: int, season_length: int) -> str:
@@ -166,6 +181,8 @@ def make_model(
         return WindowAverage(window_size=3, alias=method, prediction_intervals=pi)
     if base == "ZeroModel":
         return ZeroModel(alias=method)
+    if base == GLOBAL_ML:
+        raise ValueError(f"{GLOBAL_ML} is a global model: fitted by sop_analytics.forecasting.ml, not statsforecast")
     if base == "Naive":
         return Naive(alias=method, prediction_intervals=pi)
     if base == "SeasonalNaive":

@@ -15,10 +15,11 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 
-from sop_analytics.forecasting.candidates import ENSEMBLE, top_down_split
+from sop_analytics.forecasting.candidates import ENSEMBLES, top_down_split
 from sop_analytics.forecasting.classification import CLASSIFICATION_SCHEMA, classify_demand
 from sop_analytics.forecasting.forecast import (
     FORECAST_SCHEMA,
+    conformal_intervals,
     empty_forecast,
     forecast_selected,
     zero_collapse_fallback,
@@ -125,6 +126,9 @@ def run_forecasting(
     refit: bool = False,
     promo_calendar: pd.DataFrame | None = None,
     period_days: pd.DataFrame | None = None,
+    ml: bool = True,
+    conformal: bool = True,
+    noise_fallback: bool = True,
 ) -> dict[str, pd.DataFrame]:
     """Classify every SKU, select a method per family segment, forecast ``horizon`` periods.
 
@@ -134,6 +138,12 @@ def run_forecasting(
     Classification still reads units; selection, backtest and forecast run on the daily
     rate, and every forecast, interval and backtest value is multiplied back by its
     period's days. Without it, periods count as equally long.
+
+    ``ml`` adds the global LightGBM candidate (:mod:`ml`) and the ``EnsembleML`` of it and
+    the best statistical candidate to family segments with enough series. ``conformal``
+    replaces the intervals of every backtested SKU-level family segment by split-conformal
+    ones from the selected method's backtest errors (:func:`forecast.conformal_intervals`).
+    ``noise_fallback``: see :func:`selection.select_methods`.
 
     Families in ``long_tail_families`` are forecast as one aggregated series and split to
     SKUs by their share of the last ``season_length`` periods (``TopDown(<method>)``).
@@ -175,13 +185,16 @@ def run_forecasting(
     panel = panel.merge(classification[["unique_id", "segment"]], on="unique_id", how="left")
     days = _days_by_period(period_days, panel["ds"], last_ds + horizon)
     if days is not None:
-        panel = panel.assign(y=panel["y"] / panel["ds"].map(days), promo_units=panel["promo_units"] / panel["ds"].map(days))
+        panel = panel.assign(y=panel["y"] / panel["ds"].map(days), promo_units=panel["promo_units"] / panel["ds"].map(days),
+                             n_days=panel["ds"].map(days))
     common = dict(horizon=horizon, n_windows=n_windows, season_length=season_length,
                   promo_families=promo_families(panel, promo_share_threshold),
-                  max_series_per_segment=max_backtest_series, seed=seed, refit=refit)
+                  max_series_per_segment=max_backtest_series, seed=seed, refit=refit, ml=ml,
+                  noise_fallback=noise_fallback)
     chunks = _family_chunks(panel, n_jobs)
     if len(chunks) <= 1:
-        parts = [_select_and_forecast(panel, pins, tuple(long_tail_families), last_ds, common, future_promo)]
+        parts = [_select_and_forecast(panel, pins, tuple(long_tail_families), last_ds, common, future_promo, days,
+                                      conformal)]
     else:
         # families are independent: one process per chunk of families, each on one core
         # (statsforecast's own n_jobs starts a process pool per call, too costly here).
@@ -191,7 +204,7 @@ def run_forecasting(
         with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
             futures = [
                 pool.submit(_select_and_forecast, panel[panel["family"].isin(c)], pins,
-                            tuple(long_tail_families), last_ds, common, future_promo)
+                            tuple(long_tail_families), last_ds, common, future_promo, days, conformal)
                 for c in chunks
             ]
             parts = [f.result() for f in futures]
@@ -257,7 +270,7 @@ def selected_backtest(selection: pd.DataFrame, cv: pd.DataFrame) -> pd.DataFrame
         if idx is None:
             continue
         seg_cv = cv.iloc[idx]
-        if row.candidate == ENSEMBLE:
+        if row.candidate in ENSEMBLES:
             members = [m for m in str(row.members).split("|") if m]
             if not members or any(m not in seg_cv.columns for m in members):
                 continue
@@ -296,6 +309,18 @@ def _note_fallbacks(
     return selection
 
 
+def _note_conformal(selection: pd.DataFrame, calibrated: pd.DataFrame) -> pd.DataFrame:
+    """Say in the selected row's ``selection_reason`` that the intervals are conformal."""
+    if calibrated.empty:
+        return selection
+    selection = selection.copy()
+    for r in calibrated.itertuples(index=False):
+        hit = (selection["family"] == r.family) & (selection["segment"] == r.segment) & selection["is_selected"]
+        selection.loc[hit, "selection_reason"] = selection.loc[hit, "selection_reason"] + (
+            f"; intervals: conformal, from the {r.n_errors} backtest errors of the selected method")
+    return selection
+
+
 def _family_chunks(panel: pd.DataFrame, n_jobs: int) -> list[list[str]]:
     """Split families into ``n_jobs`` groups of similar SKU counts (greedy, deterministic)."""
     sizes = panel.groupby("family")["unique_id"].nunique().sort_index()
@@ -312,7 +337,8 @@ def _family_chunks(panel: pd.DataFrame, n_jobs: int) -> list[list[str]]:
 
 def _select_and_forecast(
     panel: pd.DataFrame, pins: pd.DataFrame | None, long_tail: tuple[str, ...], last_ds: int,
-    common: dict, future_promo: pd.DataFrame | None = None,
+    common: dict, future_promo: pd.DataFrame | None = None, days: pd.Series | None = None,
+    conformal: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Selection, forecast and selected backtest for a set of families (SKU level, then
     long-tail families).
@@ -325,7 +351,11 @@ def _select_and_forecast(
     selection, cv = select_methods(sku_panel, pins=pins, **common)
     backtest = selected_backtest(selection, cv)
     forecast = forecast_selected(sku_panel, selection, horizon=common["horizon"],
-                                 season_length=common["season_length"], future_promo=future_promo)
+                                 season_length=common["season_length"], future_promo=future_promo,
+                                 period_days=days)
+    if conformal:
+        forecast, calibrated = conformal_intervals(sku_panel, forecast, backtest)
+        selection = _note_conformal(selection, calibrated)
     forecast, fallbacks = zero_collapse_fallback(sku_panel, forecast, window=common["season_length"])
     selection = _note_fallbacks(selection, sku_panel, fallbacks, common["season_length"])
     lt_panel = panel[panel["family"].isin(long_tail)]
@@ -348,7 +378,8 @@ def _select_and_forecast(
     agg = agg.merge(agg_class[["unique_id", "segment"]], on="unique_id")
     lt_selection, _ = select_methods(agg, pins=pins, forecast_level="family", **common)
     lt_family_fc = forecast_selected(agg, lt_selection, horizon=common["horizon"],
-                                     season_length=common["season_length"], future_promo=lt_future)
+                                     season_length=common["season_length"], future_promo=lt_future,
+                                     period_days=days)
     lt_family_fc = lt_family_fc.rename(columns={"unique_id": "family"})
     split = top_down_split(lt_family_fc, lt_panel, share_periods=common["season_length"])
     families = lt_panel[["unique_id", "family"]].drop_duplicates("unique_id")

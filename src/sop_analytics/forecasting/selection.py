@@ -28,6 +28,14 @@ non-zero scale. Squared errors are minimised by the mean, so an all-zero forecas
 win them on intermittent demand the way it wins MAE, MASE or WAPE. Bias (pooled
 ``sum(yhat - y) / sum(y)``), WAPE and MASE are reported beside the score, never used to
 choose.
+
+Ensembles: ``Ensemble`` (median of the best two or three non-yardstick candidates) and
+``EnsembleML`` (the best statistical candidate and the global LightGBM model, see
+:mod:`ml`) are scored like any candidate; no member appears twice. A single method whose
+lead over ``Ensemble`` is within one standard error of its own score (its noise over
+series) gives way to the Ensemble, and the ``selection_reason`` says so. Naive is a
+candidate of every backtested segment, so the selected method never scores worse than
+Naive in the backtest.
 """
 
 from __future__ import annotations
@@ -43,8 +51,12 @@ from statsforecast import StatsForecast
 from statsforecast.models import Naive
 
 from sop_analytics.forecasting import metrics
+from sop_analytics.forecasting.ml import MIN_SERIES as ML_MIN_SERIES
 from sop_analytics.forecasting.candidates import (
     ENSEMBLE,
+    ENSEMBLE_ML,
+    ENSEMBLES,
+    GLOBAL_ML,
     METHODS,
     YARDSTICKS,
     candidate_methods,
@@ -91,7 +103,7 @@ _TIE_ORDER = {
     for i, m in enumerate(
         ["Naive", "SeasonalNaive", "ZeroModel", "HistoricAverage", "WindowAverage",
          "CrostonSBA", "TSB", "ADIDA", "IMAPA", "AutoTheta", "AutoETS", "MSTL",
-         "PromoLift", ENSEMBLE]
+         "PromoLift", GLOBAL_ML, ENSEMBLE, ENSEMBLE_ML]
     )
 }
 _FALLBACK = "Naive"
@@ -186,7 +198,12 @@ def _cv(
     df: pd.DataFrame, methods: list[str], plan: BacktestPlan, season_length: int,
     refit: bool, n_jobs: int,
 ) -> pd.DataFrame:
-    """Cross-validation of ``methods``; forward-capable models re-filtered unless ``refit``."""
+    """Cross-validation of ``methods``; forward-capable models re-filtered unless ``refit``.
+
+    The global ML model is backtested per family segment (:func:`ml.global_ml_cv`, same
+    cutoffs) and joined on."""
+    ml_cols = [m for m in methods if m == GLOBAL_ML]
+    methods = [m for m in methods if m != GLOBAL_ML]
     models = [make_model(m, season_length=season_length) for m in methods]
     if refit:
         groups = [(models, True)]
@@ -207,6 +224,15 @@ def _cv(
             )
         res = res.reset_index(drop=True) if "unique_id" in res.columns else res.reset_index()
         out = res if out is None else out.merge(res, on=["unique_id", "ds", "cutoff", "y"], how="inner")
+    if ml_cols and out is not None:
+        from sop_analytics.forecasting.ml import global_ml_cv
+
+        parts = []
+        for _, grp in df.groupby(["family", "segment"], sort=True):
+            parts.append(global_ml_cv(grp, h=plan.h, n_windows=plan.n_windows, step_size=plan.step_size,
+                                      season_length=season_length))
+        ml_cv = pd.concat(parts, ignore_index=True)
+        out = out.merge(ml_cv, on=["unique_id", "ds", "cutoff"], how="left")
     return out
 
 
@@ -221,12 +247,15 @@ def run_backtest(
     seed: int = 0,
     refit: bool = False,
     n_jobs: int = 1,
+    ml: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Backtest every family segment's candidates.
 
     ``panel``: ``unique_id, family, segment, ds, y`` and optionally ``promo_share``.
     ``max_series_per_segment`` caps the series backtested per family segment (a random
     sample seeded by ``seed`` and the family segment's name); all are forecast regardless.
+    ``ml`` adds the global LightGBM candidate to family segments with at least
+    ``ML_MIN_SERIES`` backtestable series.
 
     Returns ``(cv, plans)``: ``cv`` has ``family, segment, unique_id, ds, cutoff, y`` and
     one column per method (NaN where the method was not a candidate for that segment);
@@ -248,8 +277,10 @@ def run_backtest(
             grp["n"].to_numpy(), segment=segment, horizon=horizon, n_windows=n_windows,
             season_length=season_length,
         )
+        n_eligible = int(plan.eligible(grp["n"].to_numpy()).sum()) if plan.h > 0 else 0
         methods = (
-            candidate_methods(segment, seasonal=plan.seasonal, promo=family in promo_set)
+            candidate_methods(segment, seasonal=plan.seasonal, promo=family in promo_set,
+                              ml=ml and n_eligible >= ML_MIN_SERIES)
             if segment != "inactive" and plan.h > 0 else []
         )
         ids = grp.loc[plan.eligible(grp["n"].to_numpy()), "unique_id"].to_numpy() if methods else np.array([])
@@ -310,6 +341,8 @@ def _score(
             rows.append({
                 "family": family, "segment": segment, "candidate": m, "metric": metric,
                 "score": p[m].mean(skipna=True),
+                # standard error of that mean over series: the score's own noise
+                "score_se": p[m].std(ddof=1, skipna=True) / np.sqrt(max(int(p[m].notna().sum()), 1)),
                 "score_promoted": p.loc[p["promoted"], m].mean(skipna=True),
                 "bias_pct": err.sum() / sum_y if sum_y != 0 else np.nan,
                 "wape": err.abs().sum() / yy.abs().sum() if yy.abs().sum() != 0 else np.nan,
@@ -328,19 +361,26 @@ def ensemble_median(cv: pd.DataFrame, members: Sequence[str]) -> np.ndarray:
 
 
 def _add_ensemble(cv: pd.DataFrame, scores: pd.DataFrame, size: int) -> tuple[pd.DataFrame, dict]:
-    """Median of the ``size`` best non-yardstick candidates of each family segment."""
-    members: dict[tuple[str, str], list[str]] = {}
+    """Ensembles of each family segment: ``Ensemble``, the median of the ``size`` best
+    non-yardstick candidates, and ``EnsembleML``, the mean of the best statistical
+    candidate and the global ML model (when it was backtested). Members never repeat."""
+    members: dict[tuple[str, str, str], list[str]] = {}
     cv = cv.copy()
     cv[ENSEMBLE] = np.nan
+    cv[ENSEMBLE_ML] = np.nan
     for (family, segment), grp in scores.groupby(["family", "segment"], sort=True):
         pool = grp[~grp["candidate"].isin(YARDSTICKS) & grp["score"].notna()]
-        pool = pool.sort_values(["score", "candidate"], kind="mergesort").head(size)
-        if len(pool) < 2:
-            continue
-        chosen = pool["candidate"].tolist()
+        pool = pool.sort_values(["score", "candidate"], kind="mergesort").drop_duplicates("candidate")
         mask = (cv["family"] == family) & (cv["segment"] == segment)
-        cv.loc[mask, ENSEMBLE] = ensemble_median(cv.loc[mask], chosen)
-        members[(family, segment)] = chosen
+        chosen = pool["candidate"].head(size).tolist()
+        if len(chosen) >= 2:
+            cv.loc[mask, ENSEMBLE] = ensemble_median(cv.loc[mask], chosen)
+            members[(family, segment, ENSEMBLE)] = chosen
+        stat = pool[pool["candidate"] != GLOBAL_ML]["candidate"].head(1).tolist()
+        if stat and GLOBAL_ML in set(pool["candidate"]):
+            pair = [stat[0], GLOBAL_ML]
+            cv.loc[mask, ENSEMBLE_ML] = ensemble_median(cv.loc[mask], pair)
+            members[(family, segment, ENSEMBLE_ML)] = pair
     return cv, members
 
 
@@ -358,6 +398,8 @@ def select_methods(
     refit: bool = False,
     n_jobs: int = 1,
     forecast_level: str = "sku",
+    ml: bool = True,
+    noise_fallback: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Backtest the candidates of every family segment and pick one method for each.
 
@@ -365,7 +407,9 @@ def select_methods(
     counts as promoted when any ``promo_share > 0``). ``pins``: ``family, method, reason``
     (+ optional ``segment``; without it the pin applies to every segment of the family)
     overriding the backtest winner; a pinned method that was not a candidate is added as a
-    row with no score. Returns ``(selection, cv)``: the selection table (one row per family,
+    row with no score. ``noise_fallback``: a single method whose lead over the median
+    Ensemble is within one standard error of its score gives way to the Ensemble
+    (:func:`_robust_fallback`). Returns ``(selection, cv)``: the selection table (one row per family,
     segment, candidate; columns ``SELECTION_SCHEMA``) and the backtest frame.
     """
     if panel.empty:
@@ -375,14 +419,14 @@ def select_methods(
     cv, plans = run_backtest(
         panel, horizon=horizon, n_windows=n_windows, season_length=season_length,
         promo_families=promo_families, max_series_per_segment=max_series_per_segment,
-        seed=seed, refit=refit, n_jobs=n_jobs,
+        seed=seed, refit=refit, n_jobs=n_jobs, ml=ml,
     )
     promoted = (
         set(panel.loc[panel["promo_share"] > 0, "unique_id"]) if "promo_share" in panel.columns else set()
     )
     train = panel[["unique_id", "ds", "y"]]
     score_parts = []
-    members: dict[tuple[str, str], list[str]] = {}
+    members: dict[tuple[str, str, str], list[str]] = {}
     for segment in sorted(cv["segment"].unique()):
         seg_cv = cv[cv["segment"] == segment]
         methods = [m for m in METHODS if m in seg_cv.columns and seg_cv[m].notna().any()]
@@ -390,9 +434,10 @@ def select_methods(
         scores = _score(seg_cv, train, methods, metric, promoted)
         seg_cv, seg_members = _add_ensemble(seg_cv, scores, ensemble_size)
         members.update(seg_members)
-        if seg_members:
-            ens = _score(seg_cv[seg_cv[ENSEMBLE].notna()], train, [ENSEMBLE], metric, promoted)
-            scores = pd.concat([scores, ens], ignore_index=True)
+        for name in ENSEMBLES:
+            if seg_cv[name].notna().any():
+                ens = _score(seg_cv[seg_cv[name].notna()], train, [name], metric, promoted)
+                scores = pd.concat([scores, ens], ignore_index=True)
         # the all-zero forecast is scored as a reference, never a candidate: the table
         # shows that the winner beats it on the selection metric (it often wins on WAPE)
         zero = _score(seg_cv.assign(**{ZERO_REFERENCE: 0.0}), train, [ZERO_REFERENCE], metric, promoted)
@@ -417,8 +462,9 @@ def select_methods(
             reason = plan.note or "no series long enough for a backtest"
             rows.append(_policy_row(base, _FALLBACK, f"fallback to yardstick {_FALLBACK}: {reason}"))
             continue
-        rows.extend(_rank_rows(base, fam_scores, plan, members.get((fam, seg), []),
-                               fam in set(promo_families)))
+        rows.extend(_rank_rows(base, fam_scores, plan,
+                               {name: members.get((fam, seg, name), []) for name in ENSEMBLES},
+                               fam in set(promo_families), noise_fallback))
     selection = pd.DataFrame(rows)
     selection = _apply_pins(selection, pins)
     selection = selection.reindex(columns=list(SELECTION_SCHEMA))
@@ -435,13 +481,17 @@ def _policy_row(base: dict, method: str, reason: str) -> dict:
 
 
 def _rank_rows(
-    base: dict, scores: pd.DataFrame, plan: BacktestPlan, members: list[str], promo: bool
+    base: dict, scores: pd.DataFrame, plan: BacktestPlan, members: dict[str, list[str]], promo: bool,
+    noise_fallback: bool = True,
 ) -> list[dict]:
     reference = scores[scores["candidate"] == ZERO_REFERENCE]
     s = scores[scores["candidate"] != ZERO_REFERENCE].copy()
     s["tie"] = s["candidate"].map(_TIE_ORDER).fillna(99)
     s["nan_last"] = s["score"].isna()
     s = s.sort_values(["nan_last", "score", "tie"], kind="mergesort").reset_index(drop=True)
+    robust = _robust_fallback(s) if noise_fallback else None
+    if robust is not None:
+        s = pd.concat([s.iloc[[robust]], s.drop(index=robust)], ignore_index=True)
     s["rank"] = np.arange(1, len(s) + 1)
     metric = s["metric"].iloc[0]
     have_score = s["score"].notna().any()
@@ -451,7 +501,7 @@ def _rank_rows(
         setup += f"; {plan.note}"
     if promo and "PromoLift" in set(s["candidate"]):
         promo_score = s.loc[s["candidate"] == "PromoLift", "score_promoted"].iloc[0]
-        others = s[~s["candidate"].isin(["PromoLift", ENSEMBLE])]["score_promoted"]
+        others = s[~s["candidate"].isin(["PromoLift", *ENSEMBLES])]["score_promoted"]
         best_other = others.min(skipna=True)
         if np.isfinite(promo_score) and np.isfinite(best_other):
             verdict = "helps" if promo_score < best_other else "does not help"
@@ -465,12 +515,16 @@ def _rank_rows(
             reason = f"lowest {metric} {r.score:.3f} over {setup}"
             if runner is not None and np.isfinite(runner["score"]):
                 reason += f"; runner-up {runner['candidate']} {runner['score']:.3f}"
+            if robust is not None:
+                reason = (f"robust ensemble: {metric} {r.score:.3f} is within the noise of the best single "
+                          f"candidate {runner['candidate']} {runner['score']:.3f} (standard error "
+                          f"{runner['score_se']:.3f} over series) over {setup}")
         elif selected:
             reason = f"fallback to yardstick {_FALLBACK}: no finite {metric} (zero naive scale on every series)"
         else:
             reason = f"rank {r.rank} of {len(s)} by {metric}"
         rows.append({**base, "candidate": r.candidate,
-                     "members": "|".join(members) if r.candidate == ENSEMBLE else "",
+                     "members": "|".join(members.get(r.candidate, [])),
                      "metric": metric, "score": r.score, "score_promoted": r.score_promoted,
                      "bias_pct": r.bias_pct, "wape": r.wape, "mase": r.mase,
                      "n_series": r.n_series, "n_promoted_series": r.n_promoted_series,
@@ -492,6 +546,22 @@ def _rank_rows(
     return rows
 
 
+def _robust_fallback(s: pd.DataFrame) -> int | None:
+    """Row of ``s`` (sorted by score) to select instead of a single-method winner whose lead
+    over the median ``Ensemble`` is within the winner's own noise (one standard error of its
+    mean score over series): a lead that small does not carry over to the future, and a
+    median of the best candidates is the more robust choice. None: keep the winner."""
+    if s.empty or not np.isfinite(s["score"].iloc[0]) or s["candidate"].iloc[0] in ENSEMBLES:
+        return None
+    ens = s.index[(s["candidate"] == ENSEMBLE) & s["score"].notna()]
+    if len(ens) == 0:
+        return None
+    se = s["score_se"].iloc[0]
+    if np.isfinite(se) and s.loc[ens[0], "score"] <= s["score"].iloc[0] + se:
+        return int(ens[0])
+    return None
+
+
 def _apply_pins(selection: pd.DataFrame, pins: pd.DataFrame | None) -> pd.DataFrame:
     """Planner pins override the backtest winner; see :func:`select_methods`."""
     if pins is None or pins.empty or selection.empty:
@@ -499,7 +569,7 @@ def _apply_pins(selection: pd.DataFrame, pins: pd.DataFrame | None) -> pd.DataFr
     selection = selection.copy()
     for pin in pins.to_dict("records"):
         method, family = str(pin["method"]), str(pin["family"])
-        if method not in METHODS and method != ENSEMBLE:
+        if method not in METHODS and method not in ENSEMBLES:
             raise ValueError(f"pinned method {method!r} for family {family!r} is unknown")
         seg = pin.get("segment")
         fam_mask = selection["family"] == family
@@ -509,8 +579,8 @@ def _apply_pins(selection: pd.DataFrame, pins: pd.DataFrame | None) -> pd.DataFr
         for segment in sorted(selection.loc[fam_mask, "segment"].unique()):
             seg_mask = (selection["family"] == family) & (selection["segment"] == segment)
             if not (seg_mask & (selection["candidate"] == method)).any():
-                if method == ENSEMBLE:
-                    raise ValueError(f"cannot pin {ENSEMBLE} for {family}/{segment}: no ensemble was built")
+                if method in ENSEMBLES:
+                    raise ValueError(f"cannot pin {method} for {family}/{segment}: no ensemble was built")
                 template = selection.loc[seg_mask].iloc[0].to_dict()
                 new = {**template, "candidate": method, "members": "", "score": np.nan,
                        "score_promoted": np.nan, "bias_pct": np.nan, "wape": np.nan,
