@@ -9,6 +9,7 @@ Python model through its config: the YAML sets ``config.meta.forecast_horizon``,
 family level and split to SKUs by share) from the dbt vars of the same names (rendered as
 strings), and ``forecast_n_jobs`` (default: the profile's threads) sets how many
 processes forecast families side by side; the output is the same for any value.
+``forecast_ml`` (default false) adds the global LightGBM candidate and EnsembleML.
 
 Demand is modelled per day of each planning period (4-4-5 periods have 28 or 35 days),
 so int_planning_periods passes every period's length.
@@ -30,6 +31,7 @@ def model(dbt, session):
     season_length = int(dbt.config.meta_get("forecast_season_length", 12))
     long_tail = str(dbt.config.meta_get("long_tail_families", ""))
     n_jobs = max(1, int(dbt.config.meta_get("forecast_n_jobs", 1)))
+    use_ml = str(dbt.config.meta_get("forecast_ml", "false")).strip().lower() in ("true", "1", "yes")
     history = dbt.ref("int_demand_history_by_sku_period").df()
     calendar = dbt.ref("int_promotion_coverage_by_sku_period").df()
     periods = dbt.ref("int_planning_periods").df()
@@ -47,5 +49,6 @@ def model(dbt, session):
         promo_calendar=calendar[["master_sku", "period_seq", "promo_coverage"]] if promotions_landed else None,
         period_days=periods[["period_seq", "n_days"]],
         n_jobs=n_jobs,
+        ml=use_ml,
     )
     return stack_outputs(result)
