@@ -107,7 +107,9 @@ def test_concurrent_writers_all_land(landing):
 def test_leadership_decisions_are_appended_with_the_next_id(tmp_path):
     path = tmp_path / "plan" / "leadership_decisions.csv"
     path.parent.mkdir()
-    earlier = ",".join(LEADERSHIP_COLUMNS) + "\nLD-2026-07-1,2026-07,RSK-a: x,expedite,Ops,2026-08-01,open\n"
+    # a v1 file: the contract's columns before the optional option_id
+    v1_columns = [c for c in LEADERSHIP_COLUMNS if c != "option_id"]
+    earlier = ",".join(v1_columns) + "\nLD-2026-07-1,2026-07,RSK-a: x,expedite,Ops,2026-08-01,open\n"
     path.write_text(earlier)
     assert next_leadership_decision_id(tmp_path, "2026-07") == "LD-2026-07-2"
     with pytest.raises(DecisionRefused, match="name the owner.*give a due date"):
@@ -122,7 +124,7 @@ def test_leadership_decisions_are_appended_with_the_next_id(tmp_path):
                                       "decision": "allocate (option OPT-2)", "owner": "Supply Lead",
                                       "due_date": "2026-07-29", "status": "open"}
     # a file with the optional option_id column gets it filled
-    path.write_text(",".join([*LEADERSHIP_COLUMNS, "option_id"]) + "\n")
+    path.write_text(",".join([*v1_columns, "option_id"]) + "\n")
     append_leadership_decision(tmp_path, cycle="2026-07", topic="t", decision="d", owner="o",
                                due_date="2026-07-29", option_id="OPT-1")
     assert _rows(path)[-1]["option_id"] == "OPT-1" and _rows(path)[-1]["decision"] == "d"
@@ -165,5 +167,5 @@ def test_leadership_page_shows_decisions_needed_with_options_when_published(tmp_
     assert not at.error, [e.value for e in at.error]
     [row] = _rows(landing / "plan" / "leadership_decisions.csv")
     assert row == {"decision_id": "LD-2026-07-1", "cycle": "2026-07", "topic": "DN-1: R-MOLD overload in 2027-02",
-                   "decision": "approve overtime (option OPT-overtime)", "owner": "Head of Operations",
-                   "due_date": "2026-07-30", "status": "open"}
+                   "decision": "approve overtime", "owner": "Head of Operations",
+                   "due_date": "2026-07-30", "status": "open", "option_id": "OPT-overtime"}

@@ -34,7 +34,7 @@ MARTS_READ = (
     "fct_forecast_method_selection", "fct_reconciliation_variances", "fct_reconciliation_evidence",
     "rpt_three_numbers", "fct_risk_register", "fct_leadership_decisions",
 )
-OPTIONAL_MARTS_READ = ("rpt_decisions_needed",)
+OPTIONAL_MARTS_READ = ("rpt_decisions_needed", "fct_scenario_options")
 HISTORY_PERIODS = 24  # closed periods of SKU history on the evidence chart (as the pack's family charts)
 DECOMPOSITION_PARTS = ["supply_disruption_units", "customer_mix_units", "demand_variability_units",
                        "forecast_error_units"]
@@ -296,6 +296,16 @@ def leadership_view(pub: Published) -> dict:
     if pub.has("rpt_decisions_needed"):
         needed = pub.frame("rpt_decisions_needed")
         source = "rpt_decisions_needed"
+        if "risk_id" in needed.columns and pub.has("fct_scenario_options"):
+            # the Week 3 marts: one row per constraint and option, the largest money at stake first
+            options = pub.frame("fct_scenario_options", "cycle = ?", [cycle], "risk_id, option_rank")
+            needed = needed[needed["cycle"] == cycle][
+                ["decision_rank", "risk_id", "risk_description", "money_at_stake", "recommended_option_id"]]
+            option_cols = [c for c in ("risk_id", "option_id", "option_label", "units_short", "revenue_effect",
+                                       "margin_effect", "action_cost", "is_recommended") if c in options.columns]
+            needed = needed.merge(options[option_cols], on="risk_id", how="left")
+            needed = needed.rename(columns={"risk_id": "decision_needed_id", "risk_description": "topic"})
+            needed = needed.sort_values(["decision_rank", "option_id"], kind="mergesort").reset_index(drop=True)
     else:
         needed = pub.frame("fct_risk_register", "status = 'open' and cycle = ?", [cycle],
                            "size_money desc nulls last, risk_id")

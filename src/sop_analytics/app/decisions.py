@@ -229,7 +229,7 @@ def append_leadership_decision(landing: str | os.PathLike | None, *, cycle: str,
     path = _path(landing_dir(landing), LEADERSHIP_DECISIONS)
     path.parent.mkdir(parents=True, exist_ok=True)
     with _locked(path):
-        header = []
+        header = list(LEADERSHIP_COLUMNS)  # a new file: the contract's columns, option_id included
         if path.exists() and path.read_bytes().strip():
             with path.open(encoding="utf-8", newline="") as f:
                 header = next(csv.reader(f))
@@ -239,5 +239,6 @@ def append_leadership_decision(landing: str | os.PathLike | None, *, cycle: str,
         row = {"decision_id": next_leadership_decision_id(path.parent.parent, cycle), "cycle": cycle,
                "topic": topic, "decision": decision, "owner": owner, "due_date": due.isoformat(),
                "status": status, "option_id": option}
-        _append_row(path, LEADERSHIP_COLUMNS, LEADERSHIP_COLUMNS, row)
+        # option_id is optional (contract v1.1): a v1 file without it is appended to as it is
+        _append_row(path, LEADERSHIP_COLUMNS, [c for c in LEADERSHIP_COLUMNS if c != "option_id"], row)
     return {k: v for k, v in row.items() if k != "option_id" or "option_id" in header}
