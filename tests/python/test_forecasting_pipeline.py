@@ -480,3 +480,8 @@ def test_a_lead_within_noise_gives_way_to_the_ensemble() -> None:
     assert far.loc[far["is_selected"], "candidate"].iloc[0] == "AutoETS"
     off = pd.DataFrame(_rank_rows(base, scores(1.04), plan, members, False, noise_fallback=False))
     assert off.loc[off["is_selected"], "candidate"].iloc[0] == "AutoETS"
+    # a PromoLift winner is kept: the median with members blind to the promotion calendar
+    # would flatten the planned promotions
+    promo = scores(1.04).assign(candidate=["PromoLift", "AutoTheta", ENSEMBLE, "Naive"])
+    kept = pd.DataFrame(_rank_rows(base, promo, plan, {ENSEMBLE: ["PromoLift", "AutoTheta"], "EnsembleML": []}, True))
+    assert kept.loc[kept["is_selected"], "candidate"].iloc[0] == "PromoLift"

@@ -550,8 +550,13 @@ def _robust_fallback(s: pd.DataFrame) -> int | None:
     """Row of ``s`` (sorted by score) to select instead of a single-method winner whose lead
     over the median ``Ensemble`` is within the winner's own noise (one standard error of its
     mean score over series): a lead that small does not carry over to the future, and a
-    median of the best candidates is the more robust choice. None: keep the winner."""
+    median of the best candidates is the more robust choice. None: keep the winner.
+
+    A PromoLift winner is kept: it is the one candidate that reads the promotion calendar,
+    and a median with members that do not would flatten the planned promotions' lift."""
     if s.empty or not np.isfinite(s["score"].iloc[0]) or s["candidate"].iloc[0] in ENSEMBLES:
+        return None
+    if s["candidate"].iloc[0] == "PromoLift":
         return None
     ens = s.index[(s["candidate"] == ENSEMBLE) & s["score"].notna()]
     if len(ens) == 0:
