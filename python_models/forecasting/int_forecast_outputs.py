@@ -9,7 +9,9 @@ Python model through its config: the YAML sets ``config.meta.forecast_horizon``,
 family level and split to SKUs by share) from the dbt vars of the same names (rendered as
 strings), and ``forecast_n_jobs`` (default: the profile's threads) sets how many
 processes forecast families side by side; the output is the same for any value.
-``forecast_ml`` (default false) adds the global LightGBM candidate and EnsembleML.
+``forecast_ml`` (default false) adds the global LightGBM candidate and EnsembleML;
+``forecast_conformal_intervals`` and ``forecast_noise_fallback`` (default false) switch on
+the conformal intervals and the robust-ensemble fallback (see the YAML).
 
 Demand is modelled per day of each planning period (4-4-5 periods have 28 or 35 days),
 so int_planning_periods passes every period's length.
@@ -32,6 +34,8 @@ def model(dbt, session):
     long_tail = str(dbt.config.meta_get("long_tail_families", ""))
     n_jobs = max(1, int(dbt.config.meta_get("forecast_n_jobs", 1)))
     use_ml = str(dbt.config.meta_get("forecast_ml", "false")).strip().lower() in ("true", "1", "yes")
+    conformal = str(dbt.config.meta_get("forecast_conformal_intervals", "false")).strip().lower() in ("true", "1", "yes")
+    noise_fallback = str(dbt.config.meta_get("forecast_noise_fallback", "false")).strip().lower() in ("true", "1", "yes")
     history = dbt.ref("int_demand_history_by_sku_period").df()
     calendar = dbt.ref("int_promotion_coverage_by_sku_period").df()
     periods = dbt.ref("int_planning_periods").df()
@@ -50,5 +54,7 @@ def model(dbt, session):
         period_days=periods[["period_seq", "n_days"]],
         n_jobs=n_jobs,
         ml=use_ml,
+        conformal=conformal,
+        noise_fallback=noise_fallback,
     )
     return stack_outputs(result)
