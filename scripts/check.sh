@@ -22,4 +22,4 @@ echo "== semantic layer: mf validate-configs against the built database"
 mf validate-configs
 
 echo "== pytest"
-python -m pytest
+python -m pytest --durations=30
