@@ -27,6 +27,8 @@ def model(dbt, session):
     horizon = int(dbt.config.meta_get("forecast_horizon", 12))
     n_windows = int(dbt.config.meta_get("backtest_windows", 3))
     long_tail = str(dbt.config.meta_get("long_tail_families", ""))
+    # the build gate stops the build (one message) when there is no plan to make
+    dbt.ref("int_build_gate")
     history = dbt.ref("int_demand_history_by_sku_period").df()
     calendar = dbt.ref("int_promotion_coverage_by_sku_period").df()
     periods = dbt.ref("int_planning_periods").df()

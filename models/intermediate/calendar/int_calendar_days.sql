@@ -83,11 +83,8 @@ covering_years as (
     cross join landed_span
     where
         year_bounds.year_start is not null
-        and year_bounds.year_end >= coalesce(landed_span.first_landed_date, make_date(landed_span.first_year, 1, 4))
-        and year_bounds.year_start <= coalesce(landed_span.horizon_end_date, make_date(landed_span.last_year, 1, 4))
-        {%- if var('calendar_start_year', none) is not none %}
-            and year_bounds.fiscal_year >= least(landed_span.first_year, {{ var('calendar_start_year') }})
-        {%- endif %}
+        and year_bounds.year_end >= least(landed_span.first_landed_date, make_date(landed_span.first_year, 1, 4))
+        and year_bounds.year_start <= greatest(landed_span.horizon_end_date, make_date(landed_span.last_year, 1, 4))
 
 ),
 

@@ -56,7 +56,8 @@ gaps as (
     select
         activity_date,
         n_rows,
-        coalesce(date_diff('day', lag(activity_date) over (order by activity_date), activity_date) > {{ horizon_days }}, false) as starts_run
+        coalesce(date_diff('day', lag(activity_date) over (order by activity_date), activity_date) > {{ horizon_days }}, false)
+            as starts_run
 
     from by_date
 
@@ -98,20 +99,34 @@ main_run as (
 landed_dates as (
 
     select min(order_date) as first_date from orders
-    union all select min(requested_date) from orders
-    union all select min(ship_date) from shipments
-    union all select min(posting_date) from {{ ref('stg_gl__journal_lines') }}
-    union all select make_date(cast(min(fiscal_year) as integer), 1, 4) from {{ ref('stg_gl__journal_lines') }}
-    union all select make_date(cast(min(fiscal_year) as integer), 1, 4) from {{ ref('stg_gl__budgets') }}
-    union all select min(snapshot_date) from {{ ref('stg_erp__inventory_snapshots') }}
-    union all select min(order_date) from {{ ref('stg_erp__supply_orders') }}
-    union all select min(due_date) from {{ ref('stg_erp__supply_orders') }}
-    union all select min(received_date) from {{ ref('stg_erp__supply_orders') }}
-    union all select min(period_start) from {{ ref('stg_erp__resource_capacities') }}
-    union all select min(period_start) from {{ ref('stg_erp__ops_forecasts') }}
-    union all select min(period_start) from {{ ref('stg_crm__sales_forecasts') }}
-    union all select min(start_date) from {{ ref('stg_crm__promotions') }}
-    union all select min(end_date) from {{ ref('stg_crm__promotions') }}
+    union all
+    select min(requested_date) from orders
+    union all
+    select min(ship_date) from shipments
+    union all
+    select min(posting_date) from {{ ref('stg_gl__journal_lines') }}
+    union all
+    select make_date(cast(min(fiscal_year) as integer), 1, 4) from {{ ref('stg_gl__journal_lines') }}
+    union all
+    select make_date(cast(min(fiscal_year) as integer), 1, 4) from {{ ref('stg_gl__budgets') }}
+    union all
+    select min(snapshot_date) from {{ ref('stg_erp__inventory_snapshots') }}
+    union all
+    select min(order_date) from {{ ref('stg_erp__supply_orders') }}
+    union all
+    select min(due_date) from {{ ref('stg_erp__supply_orders') }}
+    union all
+    select min(received_date) from {{ ref('stg_erp__supply_orders') }}
+    union all
+    select min(period_start) from {{ ref('stg_erp__resource_capacities') }}
+    union all
+    select min(period_start) from {{ ref('stg_erp__ops_forecasts') }}
+    union all
+    select min(period_start) from {{ ref('stg_crm__sales_forecasts') }}
+    union all
+    select min(start_date) from {{ ref('stg_crm__promotions') }}
+    union all
+    select min(end_date) from {{ ref('stg_crm__promotions') }}
 
 ),
 

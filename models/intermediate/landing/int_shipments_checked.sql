@@ -36,7 +36,7 @@ customers as (
 orders as (
 
     select * from {{ ref('int_orders_checked') }}
-    where master_sku is not null and status != 'cancelled'
+    where quarantine_rule is null and status != 'cancelled'
 
 ),
 

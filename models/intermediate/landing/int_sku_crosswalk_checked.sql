@@ -28,9 +28,10 @@ with_canonical as (
     select
         *,
         case when master_sku is not null and source_system in ('crm', 'erp') then first_value(master_sku) over (
-            partition by master_key
-            order by (master_sku = master_key) desc, _landing_row
-        ) end as canonical_master_sku
+                    partition by master_key
+                    order by (master_sku = master_key) desc, _landing_row
+                )
+        end as canonical_master_sku
 
     from spelled
 

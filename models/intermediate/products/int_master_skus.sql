@@ -72,7 +72,10 @@ shared_prefix as (
     where
         master_prefix != ''
         and n_masters * 2 >= (select count(*) from masters)
-        and n_masters = (select max(n_masters) from prefixes where master_prefix != '')
+        and n_masters = (
+            select max(other.n_masters) from prefixes as other
+            where other.master_prefix != ''
+        )
 
 ),
 

@@ -54,9 +54,19 @@ crm_codes as (
 
 sku_codes as (
 
-    select 'erp' as source_system, erp_item as source_code from items
+    select
+        'erp' as source_system,
+        erp_item as source_code
+
+    from items
+
     union all
-    select 'crm', source_code from crm_codes
+
+    select
+        'crm' as source_system,
+        source_code
+
+    from crm_codes
     where source_code is not null
 
 ),
@@ -69,32 +79,34 @@ prefix as (
 ),
 
 code_keys as (
-    {%- for rule in rules %}
-    {% if not loop.first %}union all{% endif %}
-    select
-        sku_codes.source_system,
-        sku_codes.source_code,
-        {{ loop.index }} as rule_order,
-        '{{ rule[0] }}' as mapping_rule,
-        {{ normalized_code('sku_codes.source_code', rules, loop.index, 'prefix.master_prefix') }} as code_key
 
-    from sku_codes
-    cross join prefix
-    {%- endfor %}
+    {% for rule in rules %}
+        select
+            sku_codes.source_system,
+            sku_codes.source_code,
+            {{ loop.index }} as rule_order,
+            '{{ rule[0] }}' as mapping_rule,
+            {{ normalized_code('sku_codes.source_code', rules, loop.index, 'prefix.master_prefix') }} as code_key
+
+        from sku_codes
+        cross join prefix
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
 master_keys as (
-    {%- for rule in rules %}
-    {% if not loop.first %}union all{% endif %}
-    select
-        masters.master_sku,
-        {{ loop.index }} as rule_order,
-        {{ normalized_code('masters.master_sku', rules, loop.index, 'prefix.master_prefix') }} as master_key
 
-    from masters
-    cross join prefix
-    {%- endfor %}
+    {% for rule in rules %}
+        select
+            masters.master_sku,
+            {{ loop.index }} as rule_order,
+            {{ normalized_code('masters.master_sku', rules, loop.index, 'prefix.master_prefix') }} as master_key
+
+        from masters
+        cross join prefix
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
