@@ -90,6 +90,12 @@ with_threshold as (
 
 ),
 
+coverage as (
+
+    select * from {{ ref('int_calendar_coverage') }}
+
+),
+
 history as (
 
     select count(*) as n_rows
@@ -136,11 +142,20 @@ problems as (
         || round(100.0 * with_threshold.rows_quarantined / with_threshold.rows_landed, 1)
         || '%) to quarantine, more than the ' || round(100 * with_threshold.max_quarantined_share, 1)
         || '% allowed (seed quarantine_thresholds); most as ' || with_threshold.top_rule || ' ('
-        || with_threshold.top_rule_rows || ' rows); the calendar covers ' || calendar_span.first_date
+        || with_threshold.top_rule_rows || ' rows'
+        || coalesce(
+            ', dated ' || coverage.first_date_outside || ' to ' || coverage.last_date_outside,
+            ''
+        )
+        || '); the calendar covers ' || calendar_span.first_date
         || ' to ' || calendar_span.last_date || '. See marts.fct_landing_quarantine.'
 
     from with_threshold
     cross join calendar_span
+    left join coverage
+        on with_threshold.top_rule = 'date_outside_calendar'
+            and with_threshold.source_system = coverage.source_system
+            and with_threshold.entity = coverage.entity
     where with_threshold.rows_quarantined > with_threshold.max_quarantined_share * with_threshold.rows_landed
 
 ),
