@@ -32,9 +32,10 @@ MARTS_READ = (
     "fct_plan_miss_root_causes", "fct_plan_archive", "rpt_sku_demand_history", "fct_demand_forecast",
     "fct_consensus_plan", "rpt_family_demand_plan", "fct_forecast_accuracy", "fct_demand_classification",
     "fct_forecast_method_selection", "fct_reconciliation_variances", "fct_reconciliation_evidence",
-    "rpt_three_numbers", "fct_risk_register", "fct_leadership_decisions",
+    "rpt_three_numbers", "rpt_decisions_needed", "fct_scenario_options", "fct_leadership_decisions",
 )
-OPTIONAL_MARTS_READ = ("rpt_decisions_needed", "fct_scenario_options")
+# read only by a build without the Week 3 marts: the open risks stand in for the decisions needed
+OPTIONAL_MARTS_READ = ("fct_risk_register",)
 HISTORY_PERIODS = 24  # closed periods of SKU history on the evidence chart (as the pack's family charts)
 DECOMPOSITION_PARTS = ["supply_disruption_units", "customer_mix_units", "demand_variability_units",
                        "forecast_error_units"]
