@@ -11,15 +11,17 @@ export SOP_DUCKDB_PATH="${SOP_DUCKDB_PATH:-build/sop.duckdb}"
 mkdir -p build
 
 echo "== sqlfluff lint"
-sqlfluff lint models tests/generic analyses
+sqlfluff lint --processes 0 models tests/generic analyses
 
 echo "== demo company + dbt build (all tests)"
 python -m sop_analytics.demo --seed 42 --out data/demo
-python -m sop_analytics.cycles --previous 8 --fresh-archive --scripted-planner
+python -m sop_analytics.cycles --previous 8 --fresh-archive --scripted-planner 2>&1 | tee build/demo_cycles.log
 dbt docs generate --profiles-dir . --project-dir . > /dev/null
 
 echo "== semantic layer: mf validate-configs against the built database"
 mf validate-configs
 
 echo "== pytest"
-python -m pytest --durations=30
+# the session's planted demo build (tests/python/conftest.py) reuses the build above when
+# its landing folder is byte for byte the one the fixture generates, instead of a second one
+SOP_REUSE_DEMO_BUILD=1 python -m pytest --durations=30

@@ -120,30 +120,22 @@
 {% endmacro %}
 
 
-{#- `cycle` (when set) must be a planning period of the calendar this build will use: the
-    landed master/fiscal_calendar, else the generated one (calendar_start_year to
-    calendar_end_year). Checked on the staged files, before anything is replaced. -#}
+{#- `cycle` (when set) must be a planning period of the landed master/fiscal_calendar when
+    one is landed. Checked on the staged files, before anything is replaced. The generated
+    calendar covers the data (int_calendar_days), so a cycle outside it is stopped by
+    int_build_gate with the span the calendar covers. -#}
 {% macro validate_cycle_in_calendar() %}
     {%- set cycle = var('cycle', none) -%}
-    {%- if cycle is none -%}
+    {%- if cycle is none or not sop_staged_exists('master__fiscal_calendar') -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set calendar = sop_staged_exists('master__fiscal_calendar') -%}
-    {%- if calendar -%}
-        {%- if var('planning_calendar') == 'calendar_month' -%}
-            {%- set period = "strftime(try_cast(trim(cast(\"date\" as varchar)) as date), '%Y-%m')" -%}
-        {%- else -%}
-            {%- set period = "cast(try_cast(trim(cast(fiscal_year as varchar)) as integer) as varchar) || '-' || lpad(cast(try_cast(trim(cast(fiscal_period as varchar)) as integer) as varchar), 2, '0')" -%}
-        {%- endif -%}
-        {%- set bounds = run_query('select min(' ~ period ~ '), max(' ~ period ~ ') from _landing_incoming.master__fiscal_calendar').rows[0] -%}
-        {%- set source = 'the landed master/fiscal_calendar' -%}
+    {%- if var('planning_calendar') == 'calendar_month' -%}
+        {%- set period = "strftime(try_cast(trim(cast(\"date\" as varchar)) as date), '%Y-%m')" -%}
     {%- else -%}
-        {%- set bounds = [
-            '%04d-01' % (var('calendar_start_year') | int),
-            '%04d-12' % (var('calendar_end_year') | int)
-        ] -%}
-        {%- set source = 'the generated calendar (vars calendar_start_year, calendar_end_year)' -%}
+        {%- set period = "cast(try_cast(trim(cast(fiscal_year as varchar)) as integer) as varchar) || '-' || lpad(cast(try_cast(trim(cast(fiscal_period as varchar)) as integer) as varchar), 2, '0')" -%}
     {%- endif -%}
+    {%- set bounds = run_query('select min(' ~ period ~ '), max(' ~ period ~ ') from _landing_incoming.master__fiscal_calendar').rows[0] -%}
+    {%- set source = 'the landed master/fiscal_calendar' -%}
     {%- if bounds[0] is none or (cycle | string) < bounds[0] or (cycle | string) > bounds[1] -%}
         {%- do run_query('drop schema if exists _landing_incoming cascade') -%}
         {%- do release_own_work_state() -%}

@@ -14,6 +14,7 @@
         'planning_calendar': ['choice', ['fiscal_445', 'calendar_month']],
         'calendar_start_year': ['int', 1900, 2200],
         'calendar_end_year': ['int', 1900, 2200],
+        'horizon_days': ['int', 28, 3660],
         'accuracy_max_lag': ['int', 1, 12],
         'late_receipt_days': ['int', 0, 365],
         'inactive_periods': ['int', 1, 120],
@@ -113,7 +114,8 @@
             {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if (var('calendar_start_year') | int) > (var('calendar_end_year') | int) -%}
+    {%- if var('calendar_start_year', none) is not none and var('calendar_end_year', none) is not none
+          and (var('calendar_start_year') | int) > (var('calendar_end_year') | int) -%}
         {%- do var_error('calendar_start_year', var('calendar_start_year'), 'is after calendar_end_year (' ~ var('calendar_end_year') ~ ')') -%}
     {%- endif -%}
     {{ return('select 1') }}

@@ -36,6 +36,8 @@ def model(dbt, session):
     use_ml = str(dbt.config.meta_get("forecast_ml", "false")).strip().lower() in ("true", "1", "yes")
     conformal = str(dbt.config.meta_get("forecast_conformal_intervals", "false")).strip().lower() in ("true", "1", "yes")
     noise_fallback = str(dbt.config.meta_get("forecast_noise_fallback", "false")).strip().lower() in ("true", "1", "yes")
+    # the build gate stops the build (one message) when there is no plan to make
+    dbt.ref("int_build_gate")
     history = dbt.ref("int_demand_history_by_sku_period").df()
     calendar = dbt.ref("int_promotion_coverage_by_sku_period").df()
     periods = dbt.ref("int_planning_periods").df()

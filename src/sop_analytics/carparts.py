@@ -12,6 +12,9 @@ zero demand. Output, as a user's extract job would write it, only
 - shipments: one line per part-month with demand > 0: shipment_id ``CP-<part>-<YYYYMM>``,
   line_no 1, order_id empty, customer_id ``UNKNOWN``, ship_date = first day of the month,
   quantity = demand, warehouse ``MAIN``.
+
+``--shift-years N`` dates every shipment N years earlier (the tests use 10: 1988-1992,
+before the 1995 a calendar var used to start at).
 """
 
 from __future__ import annotations
@@ -56,10 +59,11 @@ def carparts_items(long: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def carparts_shipments(long: pd.DataFrame) -> pd.DataFrame:
-    """One shipment line per part-month with demand > 0, shipped on the 1st of the month."""
+def carparts_shipments(long: pd.DataFrame, shift_years: int = 0) -> pd.DataFrame:
+    """One shipment line per part-month with demand > 0, shipped on the 1st of the month,
+    ``shift_years`` years earlier than the data says (0: as written)."""
     positive = long[long["demand"] > 0].copy()
-    month = pd.to_datetime(positive["month"] + "-01", format="%Y-%m-%d")
+    month = pd.to_datetime(positive["month"] + "-01", format="%Y-%m-%d") - pd.DateOffset(years=shift_years)
     return pd.DataFrame({
         "shipment_id": "CP-" + positive["part"] + "-" + month.dt.strftime("%Y%m"),
         "line_no": 1,
@@ -72,13 +76,14 @@ def carparts_shipments(long: pd.DataFrame) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-def map_carparts(src: Path, out: Path) -> dict[str, dict]:
-    """Write ``<out>/landing/erp/items.csv`` and ``shipments.csv``; return rows and sha256 per file."""
+def map_carparts(src: Path, out: Path, shift_years: int = 0) -> dict[str, dict]:
+    """Write ``<out>/landing/erp/items.csv`` and ``shipments.csv`` (dates ``shift_years``
+    earlier); return rows and sha256 per file."""
     long = read_long(Path(src))
     landing = Path(out) / "landing"
     return {
         "landing/erp/items.csv": write_entity(landing, "erp/items", carparts_items(long)),
-        "landing/erp/shipments.csv": write_entity(landing, "erp/shipments", carparts_shipments(long)),
+        "landing/erp/shipments.csv": write_entity(landing, "erp/shipments", carparts_shipments(long, shift_years)),
     }
 
 
@@ -88,8 +93,10 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Map carparts_long.csv to landing erp/items and erp/shipments.")
     parser.add_argument("--src", type=Path, required=True, help="carparts_long.csv (part, month, demand)")
     parser.add_argument("--out", type=Path, default=Path("data/carparts"), help="output folder")
+    parser.add_argument("--shift-years", type=int, default=0,
+                        help="date the shipments this many years earlier (e.g. 10: 1988-1992)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    for path, info in map_carparts(args.src, args.out).items():
+    for path, info in map_carparts(args.src, args.out, args.shift_years).items():
         print(f"{info['rows']:>9}  {path}")
     return 0
 

@@ -128,6 +128,14 @@ def test_clean_variant_has_no_variance(clean_build):
     assert clean_build.query("select count(*) from marts.fct_landing_quarantine") == [(0,)]
 
 
+def test_clean_variant_dim_skus_is_the_master_list(clean_build):
+    """The crosswalk names the masters; dim_skus holds exactly them (no code adds one)."""
+    import json
+
+    manifest = json.loads((clean_build.landing.parent / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(s for (s,) in clean_build.query("select master_sku from marts.dim_skus")) == manifest["master_skus"]
+
+
 @pytest.mark.parametrize("build", ["planted_build", "clean_build"])
 def test_rows_landed_equal_used_plus_quarantined(build, request):
     run = request.getfixturevalue(build)

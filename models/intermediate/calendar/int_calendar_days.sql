@@ -1,7 +1,10 @@
 {#- Every date mapped to its fiscal period and to its planning period. The fiscal calendar
     comes from master/fiscal_calendar when landed; otherwise it is generated: 4-4-5 weeks per
     quarter, the fiscal year ending on the Saturday nearest 31 December (so some years have
-    53 weeks, the extra week going to period 12). The planning period is the fiscal period
+    53 weeks, the extra week going to period 12). The generated calendar covers the data
+    with no var: from the fiscal year of the earliest landed date of any entity to the
+    fiscal year of the horizon's end (int_landing_as_of_date); the optional vars
+    calendar_start_year / calendar_end_year only widen it. The planning period is the fiscal period
     (var planning_calendar = fiscal_445) or the calendar month (calendar_month). -#}
 with
 
@@ -19,9 +22,30 @@ master_days as (
 
 ),
 
+landed_span as (
+
+    select
+        {% if var('calendar_start_year', none) is not none -%}
+            least(coalesce(year(first_landed_date), {{ var('calendar_start_year') }}), {{ var('calendar_start_year') }})
+        {%- else -%}
+            coalesce(year(first_landed_date), year(data_as_of_date), year(current_date))
+        {%- endif %} as first_year,
+        {% if var('calendar_end_year', none) is not none -%}
+            greatest(coalesce(year(horizon_end_date), {{ var('calendar_end_year') }}), {{ var('calendar_end_year') }})
+        {%- else -%}
+            coalesce(year(horizon_end_date), year(first_landed_date), year(current_date))
+        {%- endif %} as last_year,
+        first_landed_date,
+        horizon_end_date
+
+    from {{ ref('int_landing_as_of_date') }}
+
+),
+
 years as (
 
-    select unnest(range({{ var('calendar_start_year') }} - 1, {{ var('calendar_end_year') }} + 1)) as fiscal_year
+    select unnest(range(first_year - 2, last_year + 2)) as fiscal_year
+    from landed_span
 
 ),
 
@@ -52,6 +76,18 @@ year_bounds as (
 
 ),
 
+covering_years as (
+
+    select year_bounds.*
+    from year_bounds
+    cross join landed_span
+    where
+        year_bounds.year_start is not null
+        and year_bounds.year_end >= least(landed_span.first_landed_date, make_date(landed_span.first_year, 1, 4))
+        and year_bounds.year_start <= greatest(landed_span.horizon_end_date, make_date(landed_span.last_year, 1, 4))
+
+),
+
 generated_days as (
 
     select
@@ -59,8 +95,7 @@ generated_days as (
         year_start,
         cast(unnest(generate_series(year_start, year_end, interval 1 day)) as date) as calendar_date
 
-    from year_bounds
-    where year_start is not null
+    from covering_years
 
 ),
 

@@ -1,7 +1,10 @@
 {#- The planning cycle this build is for: one row. The var `cycle` (a planning period id,
-    YYYY-MM) sets it; by default it is the period after the last one with shipped demand (shipments, or CRM lines marked shipped). The
-    as-of date is the first day of the cycle's period: every period that ends before it is
-    closed (history), the cycle's period and later ones are the plan horizon. -#}
+    YYYY-MM) sets it; by default it is the period after the last closed one. A period is
+    closed when it ends on or before the data's as-of date, the last date of actual demand
+    in the landing (int_landing_as_of_date): data that ends mid-period leaves that period
+    open, and it is the cycle. `as_of_date` is the first day of the cycle's period: every
+    period that ends before it is closed (history), the cycle's period and later ones are
+    the plan horizon. -#}
 with
 
 periods as (
@@ -10,18 +13,18 @@ periods as (
 
 ),
 
-latest_activity as (
+landing_as_of as (
 
-    select max(activity_date) as latest_date
-    from (
-        select requested_date as activity_date
-        from {{ ref('int_orders_checked') }}
-        where quarantine_rule is null and status = 'shipped'
-        union all
-        select ship_date
-        from {{ ref('int_shipments_checked') }}
-        where quarantine_rule is null
-    ) as activity
+    select * from {{ ref('int_landing_as_of_date') }}
+
+),
+
+last_closed as (
+
+    select max(periods.period_seq) as period_seq
+    from periods
+    cross join landing_as_of
+    where periods.period_end <= landing_as_of.data_as_of_date
 
 ),
 
@@ -33,16 +36,12 @@ chosen as (
         periods.period_start as as_of_date
 
     from periods
-    cross join latest_activity
+    cross join last_closed
     where
         {% if var('cycle', none) is not none -%}
             periods.period_id = {{ sql_literal(var('cycle')) }}
         {%- else -%}
-            periods.period_seq = (
-                select inner_periods.period_seq + 1
-                from periods as inner_periods
-                where latest_activity.latest_date between inner_periods.period_start and inner_periods.period_end
-            )
+            periods.period_seq = last_closed.period_seq + 1
         {%- endif %}
 
 ),
@@ -53,9 +52,11 @@ with_last_closed as (
         chosen.cycle,
         chosen.cycle_period_seq,
         chosen.as_of_date,
-        previous.period_id as last_closed_period_id
+        previous.period_id as last_closed_period_id,
+        landing_as_of.data_as_of_date
 
     from chosen
+    cross join landing_as_of
     left join periods as previous on chosen.cycle_period_seq - 1 = previous.period_seq
 
 )

@@ -23,7 +23,7 @@ skus as (
         master_sku,
         master_family
     from {{ ref('int_skus_mapped_to_master') }}
-    where source_system = 'erp'
+    where source_system = 'erp' and master_sku is not null
 
 ),
 

@@ -26,6 +26,12 @@ calendar_days as (
 
 ),
 
+landing_as_of as (
+
+    select * from {{ ref('int_landing_as_of_date') }}
+
+),
+
 checked as (
 
     select
@@ -36,14 +42,16 @@ checked as (
         {{ quarantine_rule(key_rules(['orders.order_id', 'orders.line_no']) + [
             ['orders.customer_id is null or orders.crm_product_code is null or orders.requested_date is null or orders.quantity_eaches is null or orders.status is null', 'missing_value'],
             ["orders.status not in ('open', 'shipped', 'cancelled')", 'unknown_status'],
-            ['codes.master_sku is null', 'unmapped_code'],
+        ] + code_rules('codes') + [
             ['customers.customer_id is null and exists (select 1 from customers)', 'unknown_customer'],
             ['orders.quantity_eaches <= 0', 'non_positive_quantity'],
             ['orders.unit_price < 0', 'negative_value'],
+            ['orders.requested_date > landing_as_of.horizon_end_date or orders.order_date > landing_as_of.horizon_end_date', 'beyond_horizon'],
             ['requested_days.calendar_date is null or order_days.calendar_date is null', 'date_outside_calendar'],
         ]) }} as quarantine_rule
 
     from orders
+    cross join landing_as_of
     left join codes on orders.crm_product_code = codes.source_code
     left join customers on orders.customer_id = customers.customer_id
     left join calendar_days as requested_days on orders.requested_date = requested_days.calendar_date

@@ -19,7 +19,7 @@ checked as (
         products.*,
         codes.master_sku,
         {{ quarantine_rule(key_rules(['products.crm_product_code']) + [
-            ['codes.master_sku is null', 'unmapped_code'],
+        ] + code_rules('codes') + [
             ['products.list_price < 0', 'negative_value'],
         ]) }} as quarantine_rule
 

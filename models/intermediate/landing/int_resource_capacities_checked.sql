@@ -13,6 +13,12 @@ resources as (
 
 ),
 
+landing_as_of as (
+
+    select * from {{ ref('int_landing_as_of_date') }}
+
+),
+
 checked as (
 
     select
@@ -22,9 +28,11 @@ checked as (
             ['resources.resource_id is null and exists (select 1 from resources)', 'unknown_resource'],
             ['capacities.available_hours < 0', 'negative_value'],
             ['day(capacities.period_start) != 1', 'period_not_month_start'],
+            ['capacities.period_start > landing_as_of.horizon_end_date', 'beyond_horizon'],
         ]) }} as quarantine_rule
 
     from capacities
+    cross join landing_as_of
     left join resources on capacities.resource_id = resources.resource_id
 
 )

@@ -36,7 +36,7 @@ customers as (
 orders as (
 
     select * from {{ ref('int_orders_checked') }}
-    where master_sku is not null and status != 'cancelled'
+    where quarantine_rule is null and status != 'cancelled'
 
 ),
 
@@ -58,6 +58,12 @@ calendar_days as (
 
 ),
 
+landing_as_of as (
+
+    select * from {{ ref('int_landing_as_of_date') }}
+
+),
+
 checked as (
 
     select
@@ -73,15 +79,18 @@ checked as (
         order_quantities.ordered_eaches,
         {{ quarantine_rule(key_rules(['shipments.shipment_id', 'shipments.line_no']) + [
             ['shipments.erp_item is null or shipments.ship_date is null or shipments.quantity_uom is null', 'missing_value'],
+        ] + code_rules('codes', known_only=true) + [
             ['items.erp_item is null', 'unknown_item'],
             ['customers.customer_id is null and exists (select 1 from customers)', 'unknown_customer'],
             ['shipments.quantity_uom <= 0', 'non_positive_quantity'],
+            ['shipments.ship_date > landing_as_of.horizon_end_date', 'beyond_horizon'],
             ['calendar_days.calendar_date is null', 'date_outside_calendar'],
             ["row_number() over (partition by shipments.shipment_id, coalesce(shipments.order_id, ''), shipments.customer_id, shipments.erp_item, shipments.ship_date, shipments.quantity_uom order by shipments.line_no, shipments._landing_row) > 1", 'duplicate_line'],
             ["items.uom = 'CS' and items.units_per_uom > 1 and shipments.quantity_uom = order_quantities.ordered_eaches", 'uom_mismatch'],
         ]) }} as quarantine_rule
 
     from shipments
+    cross join landing_as_of
     left join items on shipments.erp_item = items.erp_item
     left join codes on shipments.erp_item = codes.source_code
     left join customers on shipments.customer_id = customers.customer_id

@@ -1,9 +1,18 @@
 {#- The SKU dictionary: every code any system uses, mapped to one master SKU (CRM, ERP) or
-    master family (GL product lines). Order of resolution: the crosswalk
-    (master/sku_crosswalk), then the normalization rules (macro normalize_code), then
-    `unmapped`, which sends the rows that use the code to quarantine.
-    ERP is the item master: an ERP item that the crosswalk does not list is its own master
-    SKU, under its normalized code. -#}
+    master family (GL product lines).
+
+    The masters (int_master_skus): the master SKUs the crosswalk names when it names any;
+    otherwise the ERP items, each under its normalized code. A code never creates a master.
+
+    Order of resolution for a CRM or ERP code: the crosswalk row for it; else the
+    normalization rules of the seed code_normalization_rules, applied in order to the code
+    and to every master alike; the first rule after which the code equals one master maps
+    it (`mapping_rule` names that rule); equal to two or more masters at that rule, it is
+    `ambiguous` (quarantined, never guessed); equal to none after the last rule, it is
+    `unmapped` (the rows that use it are quarantined as `unmapped_code`).
+    GL product lines map to a family: crosswalk, else normalized family name. -#}
+-- depends_on: {{ ref('code_normalization_rules') }}
+{%- set rules = code_normalization_rules() %}
 with
 
 crosswalk as (
@@ -13,48 +22,21 @@ crosswalk as (
 
 ),
 
-items as (
-
-    select * from {{ ref('int_items_checked') }}
-    where quarantine_rule is null
-
-),
-
-erp_mapped as (
-
-    select
-        'erp' as source_system,
-        items.erp_item as source_code,
-        coalesce(crosswalk.master_sku, {{ normalize_code('items.erp_item') }}) as master_sku,
-        upper(trim(items.erp_family)) as master_family,
-        case when crosswalk.master_sku is not null then 'crosswalk' else 'normalized' end as mapping_method
-
-    from items
-    left join crosswalk
-        on crosswalk.source_system = 'erp'
-            and items.erp_item = crosswalk.source_code
-
-),
-
 masters as (
 
-    select
-        master_sku,
-        {{ normalize_code('master_sku') }} as master_key,
-        min(master_family) as master_family
-
-    from erp_mapped
-    group by master_sku
+    select * from {{ ref('int_master_skus') }}
 
 ),
 
-families as (
+items as (
 
-    select distinct
-        master_family,
-        {{ normalize_code('master_family') }} as family_key
+    select
+        erp_item,
+        min(upper(trim(erp_family))) as erp_family
 
-    from masters
+    from {{ ref('stg_erp__items') }}
+    where erp_item is not null
+    group by erp_item
 
 ),
 
@@ -70,28 +52,174 @@ crm_codes as (
 
 ),
 
-crm_mapped as (
+sku_codes as (
+
+    select
+        'erp' as source_system,
+        erp_item as source_code
+
+    from items
+
+    union all
 
     select
         'crm' as source_system,
-        crm_codes.source_code,
-        coalesce(listed.master_sku, normalized.master_sku) as master_sku,
-        coalesce(listed.master_family, normalized.master_family) as master_family,
-        case
-            when listed.master_sku is not null then 'crosswalk'
-            when normalized.master_sku is not null then 'normalized'
-            else 'unmapped'
-        end as mapping_method
+        source_code
 
     from crm_codes
+    where source_code is not null
+
+),
+
+prefix as (
+
+    select coalesce(max(master_prefix), '') as master_prefix
+    from masters
+
+),
+
+code_keys as (
+
+    {% for rule in rules %}
+        select
+            sku_codes.source_system,
+            sku_codes.source_code,
+            {{ loop.index }} as rule_order,
+            '{{ rule[0] }}' as mapping_rule,
+            {{ normalized_code('sku_codes.source_code', rules, loop.index, 'prefix.master_prefix') }} as code_key
+
+        from sku_codes
+        cross join prefix
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+master_keys as (
+
+    {% for rule in rules %}
+        select
+            masters.master_sku,
+            {{ loop.index }} as rule_order,
+            {{ normalized_code('masters.master_sku', rules, loop.index, 'prefix.master_prefix') }} as master_key
+
+        from masters
+        cross join prefix
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+candidates as (
+
+    select
+        code_keys.source_system,
+        code_keys.source_code,
+        code_keys.rule_order,
+        code_keys.mapping_rule,
+        master_keys.master_sku
+
+    from code_keys
+    inner join master_keys
+        on code_keys.rule_order = master_keys.rule_order
+            and code_keys.code_key = master_keys.master_key
+    where code_keys.code_key != ''
+
+),
+
+first_match as (
+
+    select
+        source_system,
+        source_code,
+        min(mapping_rule) as mapping_rule,
+        count(distinct master_sku) as n_masters,
+        min(master_sku) as master_sku
+
+    from candidates
+    group by source_system, source_code, rule_order
+    qualify rank() over (partition by source_system, source_code order by rule_order) = 1
+
+),
+
+sku_mapped as (
+
+    select
+        sku_codes.source_system,
+        sku_codes.source_code,
+        case
+            when listed.master_sku is not null then listed.master_sku
+            when first_match.n_masters = 1 then first_match.master_sku
+        end as master_sku,
+        case
+            when listed.master_sku is not null then 'crosswalk'
+            when first_match.n_masters = 1 then 'normalized'
+            when first_match.n_masters > 1 then 'ambiguous'
+            else 'unmapped'
+        end as mapping_method,
+        case
+            when listed.master_sku is not null then 'crosswalk'
+            else first_match.mapping_rule
+        end as mapping_rule
+
+    from sku_codes
     left join crosswalk
-        on crosswalk.source_system = 'crm'
-            and crm_codes.source_code = crosswalk.source_code
+        on sku_codes.source_system = crosswalk.source_system
+            and sku_codes.source_code = crosswalk.source_code
     left join masters as listed on crosswalk.master_sku = listed.master_sku
-    left join masters as normalized
-        on crosswalk.source_code is null
-            and {{ normalize_code('crm_codes.source_code') }} = normalized.master_key
-    where crm_codes.source_code is not null
+    left join first_match
+        on sku_codes.source_system = first_match.source_system
+            and sku_codes.source_code = first_match.source_code
+
+),
+
+item_families as (
+
+    select
+        sku_mapped.master_sku,
+        min(items.erp_family) as erp_family
+
+    from sku_mapped
+    inner join items on sku_mapped.source_code = items.erp_item
+    where sku_mapped.source_system = 'erp' and sku_mapped.master_sku is not null
+    group by sku_mapped.master_sku
+
+),
+
+master_families as (
+
+    select
+        masters.master_sku,
+        coalesce(masters.master_family, item_families.erp_family) as master_family
+
+    from masters
+    left join item_families on masters.master_sku = item_families.master_sku
+
+),
+
+sku_with_family as (
+
+    select
+        sku_mapped.source_system,
+        sku_mapped.source_code,
+        sku_mapped.master_sku,
+        master_families.master_family,
+        sku_mapped.mapping_method,
+        sku_mapped.mapping_rule
+
+    from sku_mapped
+    left join master_families on sku_mapped.master_sku = master_families.master_sku
+
+),
+
+families as (
+
+    select distinct
+        master_family,
+        {{ normalized_code('master_family', rules, rules | length) }} as family_key
+
+    from master_families
+    where master_family is not null
 
 ),
 
@@ -114,7 +242,11 @@ gl_mapped as (
             when listed.master_family is not null then 'crosswalk'
             when normalized.master_family is not null then 'normalized'
             else 'unmapped'
-        end as mapping_method
+        end as mapping_method,
+        case
+            when listed.master_family is not null then 'crosswalk'
+            when normalized.master_family is not null then 'family_name'
+        end as mapping_rule
 
     from gl_codes
     left join crosswalk
@@ -123,16 +255,14 @@ gl_mapped as (
     left join families as listed on upper(trim(crosswalk.master_family)) = listed.master_family
     left join families as normalized
         on crosswalk.source_code is null
-            and {{ normalize_code('gl_codes.source_code') }} = normalized.family_key
+            and {{ normalized_code('gl_codes.source_code', rules, rules | length) }} = normalized.family_key
     where gl_codes.source_code is not null
 
 ),
 
 mapped as (
 
-    select * from erp_mapped
-    union all
-    select * from crm_mapped
+    select * from sku_with_family
     union all
     select * from gl_mapped
 

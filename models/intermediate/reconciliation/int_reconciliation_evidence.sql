@@ -4,12 +4,15 @@
 
     crm_orders_vs_erp_shipments (ERP shipped units - CRM ordered units, master SKU x
     planning period):
-      duplicate           a shipment line posted twice (quarantine rule duplicate_line): +units
+      duplicate           a shipment line posted twice (quarantine rule duplicate_line, or
+                          the same shipment and line number landed twice: duplicate_key): +units
       units_of_measure    a case item's line keyed in eaches (uom_mismatch): +excess units
       unmapped_code       a shipment fulfilling an order whose CRM code is unknown: +units
       shipment_timing     an order shipped in another period than requested:
                           -units in the requested period, +units in the ship period
-      unshipped_orders    an order past its requested date with no shipment: -units
+      unshipped_orders    an order requested in a closed period with no shipment: -units
+                          (an order requested in an open period, the cycle's or later, is
+                          not late yet)
 
     erp_shipments_vs_gl_revenue (GL revenue - ERP shipped value, family x fiscal period):
       duplicate, units_of_measure   as above, in money: -value
@@ -32,7 +35,7 @@ shipments as (
 orders as (
 
     select * from {{ ref('int_orders_checked') }}
-    where master_sku is not null and status != 'cancelled' and requested_period_id is not null
+    where quarantine_rule is null and status != 'cancelled' and requested_period_id is not null
 
 ),
 
@@ -79,9 +82,9 @@ unit_evidence as (
         'crm_orders_vs_erp_shipments' as comparison,
         master_sku as subject,
         ship_period_id as period_id,
-        case quarantine_rule when 'duplicate_line' then 'duplicate' else 'units_of_measure' end as cause,
-        case quarantine_rule
-            when 'duplicate_line' then quantity_eaches
+        case when quarantine_rule in ('duplicate_key', 'duplicate_line') then 'duplicate' else 'units_of_measure' end as cause,
+        case
+            when quarantine_rule in ('duplicate_key', 'duplicate_line') then quantity_eaches
             else quantity_eaches - ordered_eaches
         end as evidence_units,
         'erp/shipments' as source_entity,
@@ -89,7 +92,7 @@ unit_evidence as (
         'shipment ' || shipment_id || ' line ' || line_no || ': ' || quarantine_rule as detail
 
     from shipments
-    where quarantine_rule in ('duplicate_line', 'uom_mismatch')
+    where quarantine_rule in ('duplicate_key', 'duplicate_line', 'uom_mismatch')
 
     union all
 
@@ -178,9 +181,9 @@ value_evidence as (
         'erp_shipments_vs_gl_revenue' as comparison,
         master_family as subject,
         cast(ship_fiscal_year as varchar) || '-' || lpad(cast(ship_fiscal_period as varchar), 2, '0') as period_id,
-        case quarantine_rule when 'duplicate_line' then 'duplicate' else 'units_of_measure' end as cause,
-        -case quarantine_rule
-            when 'duplicate_line' then shipped_value
+        case when quarantine_rule in ('duplicate_key', 'duplicate_line') then 'duplicate' else 'units_of_measure' end as cause,
+        -case
+            when quarantine_rule in ('duplicate_key', 'duplicate_line') then shipped_value
             else shipped_value - round(cast(ordered_eaches * unit_price as decimal(20, 6)), 2)
         end as evidence_value,
         'erp/shipments' as source_entity,
@@ -188,7 +191,7 @@ value_evidence as (
         'shipment ' || shipment_id || ' line ' || line_no || ': ' || quarantine_rule as detail
 
     from shipments
-    where quarantine_rule in ('duplicate_line', 'uom_mismatch')
+    where quarantine_rule in ('duplicate_key', 'duplicate_line', 'uom_mismatch')
 
 ),
 

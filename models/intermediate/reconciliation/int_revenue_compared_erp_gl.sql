@@ -40,7 +40,7 @@ revenue_lines as (
         cast(fiscal_year as varchar) || '-' || lpad(cast(fiscal_period as varchar), 2, '0') as period_id
 
     from {{ ref('int_journal_lines_checked') }}
-    where account_type = 'revenue'
+    where account_type = 'revenue' and (quarantine_rule is null or quarantine_rule = 'unmapped_code')
 
 ),
 

@@ -2,21 +2,25 @@
     net price of the CRM order line it fulfils (same order, same master SKU), else at the
     price of the order's unmapped line (its code is unknown to the dictionary, the price is
     not), else at the SKU's price. Value is rounded to cents per line, as the GL posts it.
-    Quarantined lines (duplicates, unit-of-measure errors) are kept: this is ERP's number
-    as ERP reports it, and the quarantine rule is the evidence of why it is off. -#}
+    Of the quarantined lines only duplicates (`duplicate_key`, `duplicate_line`) and
+    unit-of-measure errors (`uom_mismatch`) are kept: this is ERP's number as ERP reports
+    it, and the quarantine rule is the evidence of why it is off. No other quarantined row
+    (missing key or value, unknown item, beyond the horizon...) feeds any figure. -#}
 with
 
 shipments as (
 
     select * from {{ ref('int_shipments_checked') }}
-    where master_sku is not null and ship_period_id is not null
+    where
+        master_sku is not null and ship_period_id is not null
+        and (quarantine_rule is null or quarantine_rule in ('duplicate_key', 'duplicate_line', 'uom_mismatch'))
 
 ),
 
 orders as (
 
     select * from {{ ref('int_orders_checked') }}
-    where status != 'cancelled'
+    where status != 'cancelled' and (quarantine_rule is null or quarantine_rule = 'unmapped_code')
 
 ),
 

@@ -62,7 +62,7 @@ families as (
 
     select distinct master_family
     from {{ ref('int_skus_mapped_to_master') }}
-    where source_system = 'erp'
+    where source_system = 'erp' and master_family is not null
 
 ),
 

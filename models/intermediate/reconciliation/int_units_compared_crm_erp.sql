@@ -1,6 +1,8 @@
 {#- CRM ordered units against ERP shipped units, per master SKU and closed planning period,
     each system's number as it reports it (every landed row that can be placed on a master
-    SKU and a period, quarantined or not), plus one row per unmapped CRM code and period
+    SKU and a period: used rows, and the quarantined rows that are the evidence of a
+    difference, i.e. shipment lines posted twice or keyed in the wrong unit; no other
+    quarantined row counts), plus one row per unmapped CRM code and period
     (ERP cannot see those codes). Ordered units are counted on the requested date, shipped
     units on the ship date; cancelled order lines are not demand and are left out. -#}
 with
@@ -20,7 +22,9 @@ periods as (
 orders as (
 
     select * from {{ ref('int_orders_checked') }}
-    where status != 'cancelled' and requested_period_id is not null
+    where
+        status != 'cancelled' and requested_period_id is not null
+        and (quarantine_rule is null or quarantine_rule = 'unmapped_code')
 
 ),
 

@@ -11,7 +11,7 @@ routings as (
 codes as (
 
     select * from {{ ref('int_skus_mapped_to_master') }}
-    where source_system = 'erp'
+    where source_system = 'erp' and master_sku is not null
 
 ),
 

@@ -1,6 +1,13 @@
-{#- The master SKU dictionary: one row per master SKU with its family, the ERP item(s)
-    and CRM code(s) that map to it, unit of measure, cost, price and lifecycle status. -#}
+{#- The master SKU dictionary: one row per master SKU of the master list (int_master_skus)
+    with its family, the ERP item(s) and CRM code(s) that map to it, unit of measure, cost,
+    price and lifecycle status. -#}
 with
+
+masters as (
+
+    select * from {{ ref('int_master_skus') }}
+
+),
 
 codes as (
 
@@ -41,8 +48,20 @@ erp_items as (
 
     from codes
     inner join items on codes.source_code = items.erp_item
-    where codes.source_system = 'erp'
+    where codes.source_system = 'erp' and codes.master_sku is not null
     group by codes.master_sku
+
+),
+
+families as (
+
+    select
+        master_sku,
+        min(master_family) as master_family
+
+    from codes
+    where master_sku is not null
+    group by master_sku
 
 ),
 
@@ -61,8 +80,8 @@ crm_codes as (
 skus as (
 
     select
-        erp_items.master_sku,
-        erp_items.master_family,
+        masters.master_sku,
+        coalesce(families.master_family, masters.master_family) as master_family,
         erp_items.description,
         erp_items.erp_items,
         crm_codes.crm_product_codes,
@@ -75,9 +94,11 @@ skus as (
         round(prices.unit_price, 4) as unit_price,
         prices.price_basis
 
-    from erp_items
-    left join crm_codes on erp_items.master_sku = crm_codes.master_sku
-    left join prices on erp_items.master_sku = prices.master_sku
+    from masters
+    left join erp_items on masters.master_sku = erp_items.master_sku
+    left join families on masters.master_sku = families.master_sku
+    left join crm_codes on masters.master_sku = crm_codes.master_sku
+    left join prices on masters.master_sku = prices.master_sku
 
 )
 

@@ -1,5 +1,6 @@
 {#- Every code CRM, ERP and GL use, and what it maps to: a master SKU (CRM, ERP), a family
-    (GL product lines) or `unmapped`, with how it was resolved (crosswalk, normalized). -#}
+    (GL product lines), `ambiguous` or `unmapped`, with how it was resolved and which rule
+    matched. -#}
 with
 
 codes as (
@@ -14,6 +15,7 @@ select
     master_sku,
     master_family,
     mapping_method,
-    mapping_method != 'unmapped' as is_mapped
+    mapping_rule,
+    mapping_method not in ('unmapped', 'ambiguous') as is_mapped
 
 from codes

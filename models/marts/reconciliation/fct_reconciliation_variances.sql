@@ -10,8 +10,11 @@
       <evidence cause>       landed rows explain at least half the difference
                              (duplicate, units_of_measure, unmapped_code, shipment_timing,
                              unshipped_orders; see int_reconciliation_evidence)
-      cut_off_timing         GL vs ERP: the next (or previous) period's difference has the
-                             opposite sign and cancels this one within 10%
+      cut_off_timing         GL vs ERP: after the landed evidence is taken off both, the
+                             next (or previous) period's difference has the opposite sign,
+                             and the amount the pair cancels (the smaller of the two) is at
+                             least half of this difference, so other small differences in
+                             the same cells do not hide the shift
       unexplained            none of the above -#}
 with
 
@@ -31,27 +34,67 @@ compared as (
 
 ),
 
+evidence_totals as (
+
+    select
+        comparison,
+        subject,
+        period_id,
+        sum(coalesce(evidence_units, evidence_value)) as explained_total
+
+    from {{ ref('int_reconciliation_evidence') }}
+    group by comparison, subject, period_id
+
+),
+
+with_residuals as (
+
+    select
+        compared.*,
+        compared.difference - coalesce(evidence_totals.explained_total, 0) as residual
+
+    from compared
+    left join evidence_totals
+        on compared.comparison = evidence_totals.comparison
+            and compared.subject = evidence_totals.subject
+            and compared.period_id = evidence_totals.period_id
+
+),
+
 with_neighbours as (
 
     select
         *,
-        lag(difference) over (partition by comparison, subject order by period_id) as previous_difference,
-        lead(difference) over (partition by comparison, subject order by period_id) as next_difference
+        lag(residual) over (partition by comparison, subject order by period_id) as previous_residual,
+        lead(residual) over (partition by comparison, subject order by period_id) as next_residual
 
-    from compared
+    from with_residuals
+
+),
+
+with_shifts as (
+
+    select
+        *,
+        greatest(
+            case when sign(next_residual) = -sign(residual) then least(abs(next_residual), abs(residual)) else 0 end,
+            case when sign(previous_residual) = -sign(residual) then least(abs(previous_residual), abs(residual)) else 0 end
+        ) as cut_off_shift
+
+    from with_neighbours
 
 ),
 
 flagged as (
 
     select
-        with_neighbours.*,
+        with_shifts.*,
         tolerances.tolerance_abs,
         tolerances.tolerance_pct
 
-    from with_neighbours
-    inner join tolerances on with_neighbours.comparison = tolerances.comparison
-    where {{ beyond_tolerance('with_neighbours', 'tolerances') }}
+    from with_shifts
+    inner join tolerances on with_shifts.comparison = tolerances.comparison
+    where {{ beyond_tolerance('with_shifts', 'tolerances') }}
 
 ),
 
@@ -87,6 +130,7 @@ classified as (
         main_evidence.cause as evidence_cause,
         main_evidence.explained as evidence_explained,
         main_evidence.evidence_rows,
+        flagged.cut_off_shift / nullif(abs(flagged.difference), 0) as shift_share,
         case
             when flagged.subject_type = 'source_code' then 'unmapped_code'
             when flagged.comparison = 'three_numbers' then 'forecast_disagreement'
@@ -97,16 +141,7 @@ classified as (
             when main_evidence.explained / flagged.difference >= 0.5 then main_evidence.cause
             when
                 flagged.comparison = 'erp_shipments_vs_gl_revenue'
-                and (
-                    (
-                        sign(flagged.next_difference) = -sign(flagged.difference)
-                        and abs(flagged.difference + flagged.next_difference) <= 0.1 * abs(flagged.difference)
-                    )
-                    or (
-                        sign(flagged.previous_difference) = -sign(flagged.difference)
-                        and abs(flagged.difference + flagged.previous_difference) <= 0.1 * abs(flagged.difference)
-                    )
-                )
+                and flagged.cut_off_shift >= 0.5 * abs(flagged.difference)
                 then 'cut_off_timing'
             else 'unexplained'
         end as cause
@@ -142,7 +177,7 @@ sized as (
         round(case
             when cause in ('unmapped_code', 'missing_posting') then 1.0
             when cause = evidence_cause then evidence_explained / difference
-            when cause = 'cut_off_timing' then 1.0
+            when cause = 'cut_off_timing' then least(shift_share, 1.0)
         end, 4) as explained_share,
         coalesce(case when cause = evidence_cause then evidence_rows end, 0) as evidence_rows
 

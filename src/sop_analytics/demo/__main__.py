@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from .generator import VARIANTS, generate
+from .generator import ARCHETYPES, VARIANTS, generate
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -18,6 +18,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=Path("data/demo"), help="output folder (default data/demo)")
     parser.add_argument("--variant", choices=VARIANTS, default="planted",
                         help="planted (default): with the 8 planted problems; clean: without")
+    parser.add_argument("--archetype", choices=ARCHETYPES, default="medical",
+                        help="medical (default): the medical devices company; distributor: the same business "
+                             "as a distributor's systems write it (digits-only ERP codes, region-suffixed CRM "
+                             "codes, history from 1967, extract ending mid-period, no fiscal calendar)")
     parser.add_argument("--skus", type=int, default=420, help="number of SKUs (default 420, at least 29)")
     parser.add_argument("--customers", type=int, default=200, help="number of customers (default 200)")
     return parser.parse_args(argv)
@@ -29,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         manifest = generate(args.out, seed=args.seed, variant=args.variant, n_skus=args.skus,
-                            n_customers=args.customers)
+                            n_customers=args.customers, archetype=args.archetype)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -228,14 +228,13 @@ def build_items(n_skus: int, seed: int) -> pd.DataFrame:
 
 
 def build_crosswalk(items: pd.DataFrame) -> pd.DataFrame:
-    """Crosswalk rows: legacy CRM codes -> master SKU, GL product lines -> family, and a few
-    ERP items listed explicitly (their normalized code)."""
+    """Crosswalk rows: legacy CRM codes -> master SKU, GL product lines -> family, and every
+    ERP item -> its master SKU (its normalized code): the crosswalk names the master list."""
     legacy = items[items["legacy"]]
     crm = pd.DataFrame({"system": "crm", "source_code": legacy["crm_product_code"],
                         "master_sku": legacy["master_sku"], "master_family": ""})
     gl = pd.DataFrame({"system": "gl", "source_code": [f.product_line for f in FAMILIES],
                        "master_sku": "", "master_family": [f.name for f in FAMILIES]})
-    explicit = items.groupby("family", sort=True).head(1).head(5)
-    erp = pd.DataFrame({"system": "erp", "source_code": explicit["erp_item"],
-                        "master_sku": explicit["master_sku"], "master_family": ""})
+    erp = pd.DataFrame({"system": "erp", "source_code": items["erp_item"],
+                        "master_sku": items["master_sku"], "master_family": ""})
     return pd.concat([crm, erp, gl], ignore_index=True)

@@ -48,6 +48,7 @@ from .operations import (
 from .writer import CONTRACT, write_entity
 
 VARIANTS = ("planted", "clean")
+ARCHETYPES = ("medical", "distributor")
 GENERATOR_VERSION = "1"
 
 
@@ -148,10 +149,15 @@ def revenue_summary(gl: pd.DataFrame, shipments: pd.DataFrame) -> dict:
 
 
 def generate(out_dir: Path, seed: int = 42, variant: str = "planted", n_skus: int = 420,
-             n_customers: int = 200) -> dict:
-    """Write the demo landing folder and manifest under ``out_dir``; return the manifest."""
+             n_customers: int = 200, archetype: str = "medical") -> dict:
+    """Write the demo landing folder and manifest under ``out_dir``; return the manifest.
+
+    ``archetype``: ``medical`` (default) or ``distributor``, the same company and plants as
+    another company's systems write them (see :mod:`sop_analytics.demo.archetypes`)."""
     if variant not in VARIANTS:
         raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}")
+    if archetype not in ARCHETYPES:
+        raise ValueError(f"archetype must be one of {ARCHETYPES}, got {archetype!r}")
     out_dir = Path(out_dir)
     company = build_clean_company(seed, n_skus, n_customers)
     ctx = plants.Context(company.items, company.customers, company.fiscal, seed)
@@ -188,7 +194,15 @@ def generate(out_dir: Path, seed: int = 42, variant: str = "planted", n_skus: in
         "files": files,
         "summary": revenue_summary(gl, true_shipments),
         "plants": [{"id": f"P{i + 1:02d}", **entry} for i, entry in enumerate(planted)],
+        "archetype": "medical",
+        "master_skus": sorted(company.items["master_sku"].tolist()),
+        # rows the clean variant is expected to quarantine, per entity (none)
+        "expected_quarantine_rows": {},
     }
+    if archetype == "distributor":
+        from .archetypes import to_distributor
+
+        manifest = to_distributor(out_dir, json.loads(json.dumps(manifest, default=_json_default)))
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, default=_json_default) + "\n",
                                            encoding="utf-8")
