@@ -374,10 +374,21 @@ def test_build_stops_when_an_entity_loses_too_many_rows(tmp_path):
 
 
 def test_build_stops_when_the_demand_history_is_empty(tmp_path):
+    """Every shipment line lands but all are quarantined: the landing passes its structural
+    checks, the history is empty after the row checks, and the gate names why."""
+    run = run_dbt(tiny_erp_landing(tmp_path, n_unknown=30), tmp_path / "run",
+                  env={"SOP_PLANNING_CALENDAR": "calendar_month"})
+    assert run.returncode != 0
+    assert ("Build stopped: the demand history is empty after the landing checks, so there is nothing to plan. "
+            "erp/shipments: 0 of 30 landed rows used, 30 quarantined, most as unknown_item (30 rows)") in run.output
+
+
+def test_build_stops_when_no_demand_row_is_landed(tmp_path):
+    """A shipments file with a header only: the landing step stops before anything is replaced."""
     run = run_dbt(tiny_erp_landing(tmp_path, n_unknown=0, n_shipments=0), tmp_path / "run",
                   env={"SOP_PLANNING_CALENDAR": "calendar_month"})
     assert run.returncode != 0
-    assert "Build stopped: the demand history is empty after the landing checks" in run.output
+    assert "no demand history: at least one of" in run.output
 
 
 def test_landed_calendar_that_stops_short_is_reported(tmp_path):
@@ -397,3 +408,12 @@ def test_landed_calendar_that_stops_short_is_reported(tmp_path):
     assert run.query("select rows_landed, rows_outside, first_date_outside, last_date_outside "
                      "from intermediate.int_calendar_coverage where entity = 'shipments'") == [
         (30, 9, date(2024, 1, 1), date(2024, 2, 26))]
+
+
+def test_cycle_outside_the_generated_calendar_stops_the_build(tmp_path):
+    """No fiscal calendar is landed: the generated one covers fiscal 2024 (from 2023-12-31) to the horizon's end, so
+    a cycle in 2040 is no planning period of it, and the gate says which span it covers."""
+    run = run_dbt(tiny_erp_landing(tmp_path, n_unknown=0), tmp_path / "run",
+                  env={"SOP_PLANNING_CALENDAR": "calendar_month"}, dbt_vars={"cycle": "2040-01"})
+    assert run.returncode != 0
+    assert "Build stopped: var cycle 2040-01 is not a planning period of the calendar, which covers 2023-12-31 to " in run.output
