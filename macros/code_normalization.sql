@@ -10,7 +10,8 @@
     {%- for row in table.rows -%}
         {%- do rules.append([row[0], row[1], row[2]]) -%}
     {%- endfor -%}
-    {{- return(rules) -}}
+    {#- no rule (a seed emptied, or `dbt build --empty`, where refs read no row): upper case and trim only -#}
+    {{- return(rules if rules else [['case', none, none]]) -}}
 {%- endmacro %}
 
 
