@@ -258,10 +258,11 @@ def test_planted_priority_allocation_serves_key_accounts_first(planted_build):
     # is short too or the SKU is fully cut (no hours given to a lower tier of that SKU first)
     alloc = run.frame("select * from intermediate.int_capacity_allocation_by_priority "
                       f"where period_id = '{overload['period']}'")
-    alloc["served_share"] = alloc["allocated_units"] / alloc["plan_units"]
+    alloc = alloc[alloc["plan_units"] > 0].assign(served_share=lambda a: a["allocated_units"] / a["plan_units"])
+    assert not alloc.empty
     for _, one in alloc.groupby("master_sku"):
         served = one.sort_values("priority_tier")["served_share"].to_numpy()
-        assert (np.diff(served) <= 1e-6).all() or (served >= 1 - 1e-6).all(), one
+        assert (np.diff(served) <= 1e-4).all() or (served >= 1 - 1e-6).all(), one
 
 
 def test_planted_shortage_reallocation_moves_stock_to_high_priority(planted_build):

@@ -181,8 +181,10 @@ priority_allocated as (
         master_sku,
         period_id,
         sum(greatest(plan_units - allocated_units, 0)) as units_short,
-        coalesce(sum(greatest(plan_units - allocated_units, 0)) filter (where priority_tier = top_tier.priority_tier), 0)
-            as top_priority_units_short
+        coalesce(
+            sum(greatest(plan_units - allocated_units, 0)) filter (where priority_allocation.priority_tier = top_tier.priority_tier),
+            0
+        ) as top_priority_units_short
 
     from priority_allocation
     cross join top_tier
