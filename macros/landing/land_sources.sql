@@ -4,7 +4,7 @@
     Runs as the project's on-run-start hook (after `validate_vars` and
     `protect_work_state`), so every `dbt build` starts here. For every source declared with
     `schema: landing` (the contract lives in those sources' YAML: column `data_type`,
-    `meta.contract_type`, `meta.optional_column`, table `meta.required`):
+    `meta.contract_type`, `meta.contract_min`, `meta.optional_column`, table `meta.required`):
 
     1. find `<landing_dir>/<system>/<entity>.csv`, `.parquet`, or a `.parquet` folder of
        part files (one entity); a broken link or an unreadable file is an error, not an
@@ -14,7 +14,8 @@
     3. stop the build with one message naming file, column, row and value when a required
        file or column is missing, a required entity has no rows, a Parquet `str` column is
        not stored as text, or a value does not parse exactly as its contract type (a whole
-       number must be whole; a timestamp with a UTC offset is converted to UTC);
+       number must be whole, and at least `meta.contract_min` when the column has one; a
+       timestamp with a UTC offset is converted to UTC);
     4. check the vars that need the landed data (`cycle` within the calendar, the
        `long_tail_families` exist);
     5. only when every file passed, replace `landing.<system>__<entity>` with the typed
@@ -220,6 +221,11 @@
         {%- if contract == 'int' -%}
             {%- set bad = "not regexp_full_match(" ~ value ~ ", '[+-]?[0-9]+([.]0*)?') or try_cast(" ~ value ~ " as bigint) is null" -%}
             {%- set expected = 'a whole number' -%}
+            {%- if column.meta.get('contract_min') is not none -%}
+                {%- set minimum = column.meta.get('contract_min') | int -%}
+                {%- set bad = bad ~ ' or try_cast(' ~ value ~ ' as decimal(38, 6)) < ' ~ minimum -%}
+                {%- set expected = 'a whole number of at least ' ~ minimum -%}
+            {%- endif -%}
         {%- elif contract == 'num' -%}
             {%- set bad = 'try_cast(' ~ value ~ ' as decimal(20, 6)) is null' -%}
             {%- set expected = 'a number with a . as decimal point' -%}

@@ -156,8 +156,8 @@ def _card(d: pd.Series, options: pd.DataFrame) -> str:
         cls = ' class="recommended"' if o["is_recommended"] else ""
         cells = "".join(
             f'<td data-option="{_e(o["option_id"])}" data-field="{f}" data-value="{_attr(o[f])}">{_e(fmt(o[f]))}</td>'
-            for f, fmt in (("units_short", _units), ("revenue_effect", _money), ("action_cost", _money),
-                           ("margin_effect", _money)))
+            for f, fmt in (("units_short", _units), ("top_priority_units_short", _units), ("revenue_effect", _money),
+                           ("action_cost", _money), ("margin_effect", _money)))
         rows.append(f'<tr{cls}><th>{"&#9733; " if o["is_recommended"] else ""}{_e(o["option_label"])}</th>{cells}</tr>')
     chosen = (f'<p class="chosen">Chosen: {_e(d["chosen_option_id"])} ({_e(d["decision_id"])})</p>'
               if not _missing(d["chosen_option_id"]) else "")
@@ -169,8 +169,9 @@ def _card(d: pd.Series, options: pd.DataFrame) -> str:
             f'done. Recommended: <b>{_e(d["recommended_option_label"])}</b>, saves '
             f'<b data-risk="{_e(d["risk_id"])}" data-field="recommended_margin_gain" '
             f'data-value="{_attr(d["recommended_margin_gain"])}">{_e(_money(d["recommended_margin_gain"]))}</b> '
-            f'margin.</p><table class="options"><thead><tr><th>option</th><th>units short</th><th>revenue</th>'
-            f'<th>cost</th><th>margin</th></tr></thead><tbody>{"".join(rows)}</tbody></table>{chosen}</div>')
+            f'margin.</p><table class="options"><thead><tr><th>option</th><th>units short</th>'
+            f'<th title="units short of the top-priority customers (crm/customers.priority)">of it key accts</th>'
+            f'<th>revenue</th><th>cost</th><th>margin</th></tr></thead><tbody>{"".join(rows)}</tbody></table>{chosen}</div>')
 
 
 def _decisions(needed: pd.DataFrame, options: pd.DataFrame) -> str:

@@ -148,8 +148,9 @@ def split_columns(cell: str) -> list[str]:
         else:
             current += char
     typed = re.compile(r"^(\w+) (str|int|num|date|ts)\b")  # skip prose after the column list
-    # columns the contract marks "optional column" (v1.1) may be left out of an extract
-    return [m.group(1) for m in (typed.match(p.strip()) for p in parts + [current] if "optional column" not in p) if m]
+    # columns the contract marks "optional column" (v1.1) may be left out of an extract, but
+    # the demo writes every one of its entities' columns (crm/customers.priority included)
+    return [m.group(1) for m in (typed.match(p.strip()) for p in parts + [current]) if m]
 
 
 def test_contract_constant_matches_the_spec() -> None:
@@ -435,3 +436,28 @@ def test_planted_capacity_cut_is_one_resource_month(planted: Path, clean: Path) 
         (plant["resource_id"], plant["calendar_month"])]
     ratio = float(changed["available_hours_planted"].iloc[0]) / float(changed["available_hours_clean"].iloc[0])
     assert abs(ratio - plant["share_of_hours_left"]) < 0.01
+
+
+def test_customer_priorities_are_drawn_apart_and_carried_to_the_distributor(planted: Path, tmp_path: Path) -> None:
+    """crm/customers.priority (contract v1.1): 1 = key account ... 3, every tier used, the key
+    accounts mostly the largest customers; the same seed gives the same customers and
+    priorities, another seed other priorities for the same customers (their own stream).
+    The distributor archetype lands the same priorities."""
+    import shutil
+
+    from sop_analytics.demo.archetypes import to_distributor
+    from sop_analytics.demo.company import build_customers, customer_priorities
+
+    customers = read(planted, "crm/customers")
+    assert set(customers["priority"]) == {"1", "2", "3"}
+    built = build_customers(200, 42)
+    assert built.groupby("priority")["weight"].median().is_monotonic_decreasing
+    assert (customer_priorities(built["weight"].to_numpy(), 42) == built["priority"].to_numpy()).all()
+    assert (customer_priorities(built["weight"].to_numpy(), 7) != built["priority"].to_numpy()).any()
+    assert build_customers(200, 42).drop(columns="priority").equals(built.drop(columns="priority"))
+    copy = tmp_path / "distributor"
+    shutil.copytree(planted, copy)
+    manifest = json.loads((planted / "manifest.json").read_text(encoding="utf-8"))
+    to_distributor(copy, manifest)
+    moved = read(copy, "crm/customers")
+    assert moved[["customer_id", "priority"]].equals(customers[["customer_id", "priority"]])

@@ -367,6 +367,10 @@ STRUCTURAL = [
     ("csv_entity_is_a_folder", _csv_folder, ["shipments.csv", "is a folder"], None),
     ("broken_symlink", _broken_link, ["erp/items.csv", "broken symbolic link"], None),
     ("symlink_loop_unreadable", _link_loop, ["erp/shipments.csv", "unreadable"], None),
+    ("customer_priority_below_one", _set("crm/customers", 3, "priority", "0"),
+     ["column priority, row 3 (line 4 of a CSV with its header), value '0' is not a whole number of at least 1"], None),
+    ("customer_priority_absent", lambda d: edit_csv(_csv(d, "crm/customers"), lambda f: f.drop(columns=["priority"])),
+     None, _landed("select count(*), count(priority) from landing.crm__customers", [(30, 0)])),
 ]
 
 

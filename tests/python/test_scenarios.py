@@ -2,6 +2,8 @@
 
 - The margin allocation's linear programme against one worked by hand, and the pro rata
   cut as a feasible point it never does worse than.
+- The customer-priority allocation against one worked by hand: key accounts first, then the
+  next tier; with every customer in one tier (no priority landed) it serves the most units.
 - On the planted demo: the capacity overload and the late supplier each have at least three
   options whose effects add up (revenue = units short x price from dim_skus, the no-action
   option = the constrained plan's cut, the LP's hours fit the resource, overtime = the
@@ -15,7 +17,7 @@ import pandas as pd
 import pytest
 
 from conftest import plant
-from sop_analytics.scenarios import allocate_by_margin, solve_period
+from sop_analytics.scenarios import allocate_by_margin, allocate_by_priority, solve_period, solve_period_by_priority
 
 
 def test_margin_allocation_matches_a_programme_worked_by_hand():
@@ -58,6 +60,58 @@ def test_margin_allocation_of_nothing_is_empty():
                                                            "is_overloaded"])).empty
 
 
+def test_priority_allocation_matches_a_programme_worked_by_hand():
+    """The margin case's 10 hours, now with customers: A (1 h/unit, margin 5) has 2 of its 6
+    units for key accounts (tier 1) and 4 for tier 3; B (2 h/unit, margin 8) sells its 4 to
+    tier 2; C (1 h/unit, margin 2) has 3 of its 5 for tier 1 and 2 for tier 3.
+    By hand: tier 1 needs A 2 h + C 3 h = 5 h, all served; tier 2 gets the 5 h left: B 2.5
+    units; tier 3 nothing. Margin 2 x 5 + 2.5 x 8 + 3 x 2 = 36, less than the margin option's
+    46, which leaves C's 3 key-account units short."""
+    plan, margin, hours = np.array([6.0, 4.0, 5.0]), np.array([5.0, 8.0, 2.0]), np.array([[1.0, 2.0, 1.0]])
+    shares = np.array([[2 / 6, 0.0, 4 / 6], [0.0, 1.0, 0.0], [3 / 5, 0.0, 2 / 5]])
+    x = solve_period_by_priority(plan, margin, hours, np.array([10.0]), shares)
+    assert x == pytest.approx(np.array([[2.0, 0.0, 0.0], [0.0, 2.5, 0.0], [3.0, 0.0, 0.0]]), abs=1e-7)
+    assert float(margin @ x.sum(axis=1)) == pytest.approx(36.0)
+    by_margin = solve_period(plan, margin, hours, np.array([10.0]))
+    assert by_margin == pytest.approx([6.0, 2.0, 0.0], abs=1e-9)  # C's key accounts get nothing
+
+
+def test_priority_allocation_with_every_customer_tied_serves_the_most_units():
+    """One tier (no priority landed): the most units the 10 hours make, A 6 and C 4 (1 h
+    each), not B (2 h a unit); the margin stage then has nothing left to choose."""
+    x = solve_period_by_priority(np.array([6.0, 4.0, 5.0]), np.array([5.0, 8.0, 2.0]), np.array([[1.0, 2.0, 1.0]]),
+                                 np.array([10.0]), np.ones((3, 1)))
+    assert x[:, 0] == pytest.approx([6.0, 0.0, 4.0], abs=1e-7)
+
+
+def test_priority_allocation_frames_keep_fixed_skus_and_default_to_the_last_tier():
+    """The margin test's two resources, by priority: A's and B's customers are key accounts
+    (tier 1), C's are tier 2 (C needs no overloaded resource: it keeps its plan, leaving 4 h
+    on R2). Tier 1 fills R1's 10 h (A + B <= 10, B <= 4); the margin stage gives B (margin 3)
+    its 4 and A (margin 1) 6. D (margin 50, on R1) has no customer rows: it is served last,
+    in tier 2, and gets nothing, where the margin option gives it all its 2 units. Nothing
+    outside the overloaded period is returned."""
+    lines = pd.DataFrame([
+        ("A", "2027-01", "R1", 1.0, 8.0, 1.0),
+        ("B", "2027-01", "R1", 1.0, 8.0, 3.0),
+        ("B", "2027-01", "R2", 1.0, 8.0, 3.0),
+        ("C", "2027-01", "R2", 1.0, 3.0, 9.0),
+        ("D", "2027-01", "R1", 1.0, 2.0, 50.0),
+        ("A", "2027-02", "R1", 1.0, 2.0, 1.0),
+    ], columns=["master_sku", "period_id", "resource_id", "hours_per_unit", "plan_units", "unit_margin"])
+    capacity = pd.DataFrame([("R1", "2027-01", 10.0, True), ("R2", "2027-01", 7.0, False),
+                             ("R1", "2027-02", 10.0, False)],
+                            columns=["resource_id", "period_id", "available_hours", "is_overloaded"])
+    tiers = pd.DataFrame([("A", 1, 1.0), ("B", 1, 1.0), ("C", 2, 1.0)],
+                         columns=["master_sku", "priority_tier", "tier_share"])
+    out = allocate_by_priority(lines, capacity, tiers).set_index("master_sku")
+    assert set(out.index) == {"A", "B", "D"} and set(out["period_id"]) == {"2027-01"}
+    assert out.loc["B", "allocated_units"] == pytest.approx(4.0)
+    assert out.loc["A", "allocated_units"] == pytest.approx(6.0)
+    assert out.loc["D", "priority_tier"] == 2 and out.loc["D", "allocated_units"] == pytest.approx(0.0, abs=1e-7)
+    assert allocate_by_margin(lines, capacity).set_index("master_sku").loc["D", "allocated_units"] == pytest.approx(2.0)
+
+
 # -- on the planted demo ----------------------------------------------------------------
 
 def check_options_add_up(run, risk_id: str) -> pd.DataFrame:
@@ -93,7 +147,7 @@ def test_planted_capacity_overload_has_priced_options_that_add_up(planted_build)
     overload = plant(manifest, "capacity_overload")
     risk_id = f"RSK-capacity-{overload['resource_id']}"
     options = check_options_add_up(run, risk_id).set_index("option_key")
-    assert {"do_nothing", "allocate_by_margin", "build_ahead", "add_hours"} <= set(options.index)
+    assert {"do_nothing", "allocate_by_margin", "allocate_by_priority", "build_ahead", "add_hours"} <= set(options.index)
     # do nothing = the constrained plan's pro rata cut on that resource
     [(cut_units, cut_revenue)] = run.query(
         "select sum(at_risk_units), sum(at_risk_revenue) from marts.fct_constrained_plan "
@@ -114,6 +168,16 @@ def test_planted_capacity_overload_has_priced_options_that_add_up(planted_build)
         where r.resource_id = '{overload["resource_id"]}' and p.period_id = '{overload["period"]}'""")
     assert used <= available * (1 + 1e-7)
     assert options.loc["allocate_by_margin", "margin_effect"] >= options.loc["do_nothing", "margin_effect"] - 1e-6
+    # so does the allocation by customer priority (every tier's units of a SKU together)
+    [(used,)] = run.query(f"""
+        select sum(coalesce(a.allocated_units, p.consensus_units) * r.hours_per_unit)
+        from marts.fct_consensus_plan as p
+        inner join intermediate.int_routings_by_master_sku as r on p.master_sku = r.master_sku
+        left join (select master_sku, period_id, sum(allocated_units) as allocated_units
+                   from intermediate.int_capacity_allocation_by_priority group by all) as a
+            on p.master_sku = a.master_sku and p.period_id = a.period_id
+        where r.resource_id = '{overload["resource_id"]}' and p.period_id = '{overload["period"]}'""")
+    assert used <= available * (1 + 1e-7)
     # overtime: the overload's hours at the seed's rate, nothing short
     [(hours,)] = run.query("select sum(overload_hours) from marts.fct_capacity_load "
                            f"where resource_id = '{overload['resource_id']}' and is_overloaded")
@@ -155,3 +219,72 @@ def test_decisions_needed_rank_the_material_constraints_by_money(planted_build):
             f"RSK-supplier-{plant(manifest, 'late_supplier')['supplier_id']}"} <= set(needed["risk_id"])
     recommended = options[options["is_recommended"]].set_index("risk_id")["option_id"]
     assert (needed.set_index("risk_id")["recommended_option_id"] == recommended.loc[needed["risk_id"]]).all()
+
+
+def test_planted_priority_allocation_serves_key_accounts_first(planted_build):
+    """On the planted overload: the customer tiers are the landed priorities of the customers
+    who ordered each SKU in the last year (recomputed here from the landed files), and the
+    allocation by priority leaves the key accounts (priority 1) fewer units short than any
+    option that cuts within the same hours (pro rata, by margin), all its units short falling
+    on lower tiers first."""
+    run, manifest = planted_build
+    overload = plant(manifest, "capacity_overload")
+    risk_id = f"RSK-capacity-{overload['resource_id']}"
+    customers = pd.read_csv(run.landing / "crm" / "customers.csv", dtype={"customer_id": str})
+    assert set(customers["priority"]) == {1, 2, 3}
+    orders = run.frame("""
+        select o.master_sku, o.customer_id, o.quantity_eaches from intermediate.int_orders_checked as o
+        cross join intermediate.int_planning_cycle as c
+        where o.quarantine_rule is null and o.status != 'cancelled'
+          and o.requested_date < c.as_of_date and o.requested_date >= c.as_of_date - interval 365 day""")
+    mine = orders.merge(customers[["customer_id", "priority"]], on="customer_id", how="left")
+    assert mine["priority"].notna().all()
+    key_share = (mine.assign(key=mine["quantity_eaches"] * (mine["priority"] == 1))
+                 .groupby("master_sku")[["key", "quantity_eaches"]].sum())
+    key_share = key_share["key"] / key_share["quantity_eaches"]
+    tiers = run.frame("select * from intermediate.int_customer_priority_shares")
+    assert tiers["priorities_landed"].all()
+    built = tiers[tiers["priority_tier"] == 1].set_index("master_sku")["tier_share"]
+    skus = sorted(set(overload["master_skus"]) & set(key_share.index))
+    assert skus
+    assert np.allclose(built.reindex(skus).fillna(0.0), key_share.loc[skus], atol=1e-9)
+    options = run.frame(f"select * from marts.fct_scenario_options where risk_id = '{risk_id}'").set_index("option_key")
+    assert "no priorities landed" not in options.loc["allocate_by_priority", "option_label"]
+    key_short = options["top_priority_units_short"]
+    assert key_short["do_nothing"] > 0  # pro rata, the key accounts lose units too
+    assert key_short["allocate_by_priority"] < key_short["do_nothing"]
+    assert key_short["allocate_by_priority"] <= key_short["allocate_by_margin"] + 1e-6
+    # tier by tier in the programme: a tier is short only when every higher tier of its SKU
+    # is short too or the SKU is fully cut (no hours given to a lower tier of that SKU first)
+    alloc = run.frame("select * from intermediate.int_capacity_allocation_by_priority "
+                      f"where period_id = '{overload['period']}'")
+    alloc = alloc[alloc["plan_units"] > 0].assign(served_share=lambda a: a["allocated_units"] / a["plan_units"])
+    assert not alloc.empty
+    for _, one in alloc.groupby("master_sku"):
+        served = one.sort_values("priority_tier")["served_share"].to_numpy()
+        assert (np.diff(served) <= 1e-4).all() or (served >= 1 - 1e-6).all(), one
+
+
+def test_planted_shortage_reallocation_moves_stock_to_high_priority(planted_build):
+    """Every projected shortage has a reallocation by priority: the same units short and money
+    as accepting it (stock moves between customers, nothing is bought), but the key accounts
+    lose at most their pro rata share, and for some shortages strictly less: the lower tiers
+    take the cut, never more than the demand they have."""
+    run, _ = planted_build
+    options = run.frame("select * from marts.fct_scenario_options where risk_type = 'projected_shortage'")
+    assert not options.empty
+    by = options.pivot(index="risk_id", columns="option_key")
+    assert set(options["option_key"]) == {"accept_shortage", "expedite", "reallocate_by_priority"}
+    for column in ("units_short", "revenue_effect", "margin_effect"):
+        assert np.allclose(by[column]["reallocate_by_priority"], by[column]["accept_shortage"], rtol=1e-9), column
+    assert (by["action_cost"]["reallocate_by_priority"] == 0).all()
+    moved = by["top_priority_units_short"]["accept_shortage"] - by["top_priority_units_short"]["reallocate_by_priority"]
+    assert (moved >= -1e-9).all()
+    assert (moved > 1e-6).any()
+    # the key accounts' pro rata share under accept = units short x their share of the SKU
+    tiers = run.frame("select master_sku, tier_share from intermediate.int_customer_priority_shares "
+                      "where priority_tier = 1")
+    share = tiers.set_index("master_sku")["tier_share"]
+    subject = options.drop_duplicates("risk_id").set_index("risk_id")["subject"]
+    pro_rata = by["units_short"]["accept_shortage"] * subject.map(share).fillna(0.0)
+    assert np.allclose(by["top_priority_units_short"]["accept_shortage"], pro_rata.loc[by.index], atol=1e-6)

@@ -168,7 +168,8 @@ def test_executive_kpis_equal_the_pack_mart(mf_project, planted_build):
 def test_scenario_figures_equal_the_options_mart(mf_project, planted_build):
     run, _ = planted_build
     metrics = {"scenario_revenue_effect": "revenue_effect", "scenario_margin_effect": "margin_effect",
-               "scenario_action_cost": "action_cost", "scenario_units_short": "units_short"}
+               "scenario_action_cost": "action_cost", "scenario_units_short": "units_short",
+               "scenario_top_priority_units_short": "top_priority_units_short"}
     got = mf_query(mf_project, list(metrics), ["scenario_option_line__option_id"])
     marts = run.frame("select option_id as scenario_option_line__option_id, "
                       + ", ".join(f"{c} as mart_{c}" for c in metrics.values()) + " from marts.fct_scenario_options")

@@ -10,6 +10,11 @@
     - do_nothing: today's pro rata cut (fct_constrained_plan's at-risk units);
     - allocate_by_margin: the hours go to the most margin per hour first, a linear programme
       (int_capacity_allocation, HiGHS);
+    - allocate_by_priority: the hours go to the highest customer priority first
+      (crm/customers.priority, 1 = key account; int_customer_priority_shares splits each
+      SKU's plan by the priority of the customers who ordered it in the last year), then the
+      most margin: linear programmes solved in priority order (int_capacity_allocation_by_priority,
+      HiGHS). With no priority landed every customer ties: the most units served, then margin;
     - build_ahead: the overload's hours are made in earlier horizon periods with spare hours
       on the resource (nearest first, only periods after the resource's previous overloaded
       period, so no spare hour is used twice), carried as stock at
@@ -24,8 +29,16 @@
     - expedite: nothing is lost; the SKU's delayed open units pay expedite_cost_share x standard cost;
     - split_supplier, where the family has another supplier that does not run late: the
       short units move to it at split_supplier_cost_share x standard cost.
-    Projected shortage (RSK-shortage-<sku>): accept_shortage (the register's units lost) or
-    expedite (expedite_cost_share x standard cost per unit short). -#}
+    Projected shortage (RSK-shortage-<sku>): accept_shortage (the register's units lost, pro
+    rata over the customers), expedite (expedite_cost_share x standard cost per unit short) or
+    reallocate_by_priority: the same units short, but the stock goes to the highest-priority
+    customers first, so the units short fall on the lowest tiers (the demand they fall on:
+    the SKU's plan up to the period of its deepest projected shortage, split by
+    int_customer_priority_shares); nothing is bought, so it costs nothing.
+
+    top_priority_units_short: the units short of the top-priority customers (the lowest
+    priority number landed; every customer when none is landed). Options that do not look
+    at priority cut every customer pro rata: units_short x the top tier's share of the SKU. -#}
 with
 
 cycle as (
@@ -46,6 +59,12 @@ risks as (
 
 ),
 
+plan as (
+
+    select * from {{ ref('fct_consensus_plan') }}
+
+),
+
 load as (
 
     select * from {{ ref('fct_capacity_load') }}
@@ -61,6 +80,18 @@ constrained as (
 allocation as (
 
     select * from {{ ref('int_capacity_allocation') }}
+
+),
+
+priority_allocation as (
+
+    select * from {{ ref('int_capacity_allocation_by_priority') }}
+
+),
+
+tiers as (
+
+    select * from {{ ref('int_customer_priority_shares') }}
 
 ),
 
@@ -123,6 +154,41 @@ sku_money as (
 
     from skus
     left join fx_rates on coalesce(skus.currency, '{{ var("reporting_currency", "USD") }}') = fx_rates.currency
+
+),
+
+top_shares as (
+
+    select
+        master_sku,
+        coalesce(sum(tier_share) filter (where is_top_tier), 0) as top_share
+
+    from tiers
+    group by master_sku
+
+),
+
+top_tier as (
+
+    select min(priority_tier) as priority_tier
+    from tiers
+
+),
+
+priority_allocated as (
+
+    select
+        master_sku,
+        period_id,
+        sum(greatest(plan_units - allocated_units, 0)) as units_short,
+        coalesce(
+            sum(greatest(plan_units - allocated_units, 0)) filter (where priority_allocation.priority_tier = top_tier.priority_tier),
+            0
+        ) as top_priority_units_short
+
+    from priority_allocation
+    cross join top_tier
+    group by master_sku, period_id
 
 ),
 
@@ -253,6 +319,22 @@ capacity_lines as (
     inner join allocation
         on cut_lines.master_sku = allocation.master_sku
             and cut_lines.period_id = allocation.period_id
+
+    union all
+
+    select
+        cut_lines.risk_id,
+        'allocate_by_priority',
+        cut_lines.master_sku,
+        cut_lines.period_id,
+        priority_allocated.units_short,
+        0.0,
+        0.0
+
+    from cut_lines
+    inner join priority_allocated
+        on cut_lines.master_sku = priority_allocated.master_sku
+            and cut_lines.period_id = priority_allocated.period_id
 
     union all
 
@@ -491,6 +573,61 @@ shortage_lines as (
     left join sku_money on risks.subject = sku_money.master_sku
     where risks.risk_type = 'projected_shortage'
 
+    union all
+
+    select
+        risks.risk_id,
+        'reallocate_by_priority',
+        risks.subject,
+        risks.first_period_id,
+        risks.size_units,
+        0.0,
+        0.0
+
+    from risks
+    where risks.risk_type = 'projected_shortage'
+
+),
+
+deepest_shortage as (
+
+    select
+        master_sku,
+        arg_min(horizon_step, closing_units) as horizon_step
+
+    from inventory
+    where inventory_status = 'shortage'
+    group by master_sku
+
+),
+
+shortage_demand as (
+
+    select
+        risks.risk_id,
+        sum(plan.consensus_units) filter (where plan.horizon_step <= deepest_shortage.horizon_step) as demand_units
+
+    from risks
+    inner join deepest_shortage on risks.subject = deepest_shortage.master_sku
+    inner join plan on risks.subject = plan.master_sku
+    where risks.risk_type = 'projected_shortage'
+    group by risks.risk_id
+
+),
+
+reallocated as (
+
+    select
+        risks.risk_id,
+        greatest(
+            risks.size_units - coalesce(shortage_demand.demand_units, 0) * (1 - coalesce(top_shares.top_share, 0)), 0
+        ) as top_priority_units_short
+
+    from risks
+    left join shortage_demand on risks.risk_id = shortage_demand.risk_id
+    left join top_shares on risks.subject = top_shares.master_sku
+    where risks.risk_type = 'projected_shortage'
+
 ),
 
 all_lines as (
@@ -521,13 +658,26 @@ final as (
         cast(all_lines.action_cost as double) as action_cost,
         cast(-all_lines.units_short * (sku_money.unit_price - sku_money.unit_cost) - all_lines.action_cost as double)
             as margin_effect,
-        cast(all_lines.built_ahead_units * sku_money.unit_cost as double) as inventory_value_effect
+        cast(all_lines.built_ahead_units * sku_money.unit_cost as double) as inventory_value_effect,
+        cast(case
+            when all_lines.option_key = 'allocate_by_priority' then priority_allocated.top_priority_units_short
+            when all_lines.option_key = 'reallocate_by_priority' then reallocated.top_priority_units_short
+            else all_lines.units_short * coalesce(top_shares.top_share, 0)
+        end as double) as top_priority_units_short
 
     from all_lines
     cross join cycle
     inner join risks on all_lines.risk_id = risks.risk_id
     left join sku_money on all_lines.master_sku = sku_money.master_sku
     left join periods as line_periods on all_lines.period_id = line_periods.period_id
+    left join top_shares on all_lines.master_sku = top_shares.master_sku
+    left join priority_allocated
+        on all_lines.option_key = 'allocate_by_priority'
+            and all_lines.master_sku = priority_allocated.master_sku
+            and all_lines.period_id = priority_allocated.period_id
+    left join reallocated
+        on all_lines.option_key = 'reallocate_by_priority'
+            and all_lines.risk_id = reallocated.risk_id
 
 )
 

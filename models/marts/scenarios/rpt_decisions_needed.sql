@@ -60,7 +60,8 @@ side_by_side as (
         string_agg(
             option_key || ': margin ' || cast(round(margin_effect) as bigint) || ', revenue '
             || cast(round(revenue_effect) as bigint) || ', cost ' || cast(round(action_cost) as bigint)
-            || ', units short ' || cast(round(units_short) as bigint),
+            || ', units short ' || cast(round(units_short) as bigint)
+            || ' (key accounts ' || cast(round(top_priority_units_short) as bigint) || ')',
             '; ' order by option_rank
         ) as options_compared
 

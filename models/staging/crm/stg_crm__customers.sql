@@ -14,6 +14,7 @@ renamed as (
         segment,
         region,
         country,
+        priority,
         _landing_row,
         _landing_file
 

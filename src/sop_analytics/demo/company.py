@@ -67,7 +67,7 @@ def allocate_counts(total: int, shares: np.ndarray, minimums: np.ndarray) -> np.
 
 
 def build_customers(n_customers: int, seed: int) -> pd.DataFrame:
-    """Customers with segment, region, country, a size weight and 1-3 delivery weekdays.
+    """Customers with segment, region, country, priority, a size weight and 1-3 delivery weekdays.
 
     Internal columns: ``cust`` (0-based index), ``weight`` (lognormal size),
     ``delivery_days`` (tuple of weekday offsets 1=Mon..5=Fri from the week's Sunday),
@@ -97,7 +97,29 @@ def build_customers(n_customers: int, seed: int) -> pd.DataFrame:
             "base_lag": int(rng.integers(2, 11)),
             "warehouse": WAREHOUSE_BY_REGION[reg],
         })
-    return pd.DataFrame(rows)
+    customers = pd.DataFrame(rows)
+    customers["priority"] = customer_priorities(customers["weight"].to_numpy(), seed)
+    return customers
+
+
+PRIORITY_SHARES = (0.15, 0.35, 0.50)  # key accounts (1), preferred (2), standard (3)
+
+
+def customer_priorities(weight: np.ndarray, seed: int) -> np.ndarray:
+    """``crm/customers.priority`` (contract v1.1): 1 = key account, served first when supply
+    is short, 2 = preferred, 3 = standard. Mostly the largest customers are key accounts: the
+    rank of ``weight`` x a lognormal jitter, cut at PRIORITY_SHARES. Drawn from its own
+    stream (``customers/priority``), so the other columns and every plant draw as before."""
+    n = len(weight)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    rng = stream(seed, "customers/priority")
+    score = np.log(np.maximum(weight, 1e-12)) + rng.normal(0.0, 0.8, size=n)
+    order = np.argsort(-score, kind="stable")
+    cuts = np.round(np.cumsum(PRIORITY_SHARES) * n).astype(int)
+    priority = np.empty(n, dtype=np.int64)
+    priority[order] = 1 + np.searchsorted(cuts, np.arange(n), side="right")
+    return np.minimum(priority, len(PRIORITY_SHARES))
 
 
 def nice_price_cents(price: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Landing contract (v1) columns and deterministic CSV writing.
+"""Landing contract (v1.1) columns and deterministic CSV writing.
 
 Numbers are written with a fixed number of decimals per column (never scientific notation,
 at most 4 decimals); dates as YYYY-MM-DD; empty cell = null; rows sorted by primary key.
@@ -16,7 +16,7 @@ import pandas as pd
 # num (whole numbers without decimals, otherwise up to 4 decimals with trailing zeros dropped)
 CONTRACT: dict[str, tuple[tuple[str, str], ...]] = {
     "crm/customers": (("customer_id", "str"), ("customer_name", "str"), ("segment", "str"), ("region", "str"),
-                      ("country", "str")),
+                      ("country", "str"), ("priority", "int")),
     "crm/products": (("crm_product_code", "str"), ("product_name", "str"), ("list_price", "num2"),
                      ("currency", "str")),
     "crm/orders": (("order_id", "str"), ("line_no", "int"), ("customer_id", "str"), ("crm_product_code", "str"),
