@@ -8,10 +8,13 @@ Accuracy is measured on what was actually published, so it needs a plan archive 
 earlier cycles. For a landing folder that arrives all at once (the demo company, a new
 installation), this replays them: for each of the ``--previous`` cycles before the current
 one, oldest first (after ``dbt seed``), ``dbt run --select +fct_plan_archive`` with
-``SOP_CYCLE=<cycle>`` in its environment publishes that cycle's statistical baseline into ``fct_plan_archive`` seeing only what had landed
-before it; then one ``dbt build`` (all models and tests) for the current cycle (the var
-``cycle`` when given in ``--vars`` or ``SOP_CYCLE``, else the default: the period after the last one with
-shipped demand). Archived cycles are never rewritten, so replaying twice adds nothing.
+``SOP_CYCLE=<cycle>`` in its environment publishes that cycle's statistical baseline into
+``fct_plan_archive`` seeing only what had landed before it; then one ``dbt build`` (all
+models and tests) for the current cycle (the var ``cycle`` when given in ``--vars`` or
+``SOP_CYCLE``, else the default: the period after the last one with shipped demand).
+Archived cycles are never rewritten, so replaying twice adds nothing. Every command gets
+the same ``--vars``, so dbt parses the project once and partially parses after that; a
+line per step says which cycle of how many runs and the time elapsed.
 
 Each earlier run publishes the cycle's statistical baseline, its proposals (fct_plan_proposals),
 its consensus plan and its risk register. With ``--scripted-planner`` (the demo) a scripted planner then decides
