@@ -35,6 +35,21 @@ def _forecast_times(text: str) -> list[float]:
         r"OK created python table model \S+\.int_forecast_outputs\s.*?OK(?:\x1b\[0m)? in ([0-9.]+)s\]", text)]
 
 
+def _parse_times(text: str) -> list[int]:
+    """Seconds from each dbt command's start ("Running with dbt") to the end of its parse
+    ("Found N models"): start-up plus parsing, full or partial."""
+    stamps = re.findall(r"(\d\d):(\d\d):(\d\d)\s+(Running with dbt|Found \d+ models)", text)
+    out, start = [], None
+    for h, m, sec, what in stamps:
+        t = int(h) * 3600 + int(m) * 60 + int(sec)
+        if what.startswith("Running"):
+            start = t
+        elif start is not None:
+            out.append((t - start) % 86400)
+            start = None
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -98,6 +113,7 @@ def main(argv: list[str] | None = None) -> None:
         "dbt_invocations": len(re.findall(r"^\$ dbt ", text, flags=re.M)),
         "full_reparses": text.count("Unable to do partial parsing"),
         "forecast_node_s": forecast_times,
+        "startup_and_parse_s": _parse_times(text),
         "unchanged_rebuild": rebuild,
         "load_average_after": os.getloadavg(),
     }

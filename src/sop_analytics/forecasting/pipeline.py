@@ -213,8 +213,10 @@ def run_forecasting(
     reused = cache.get(keys) if cache is not None else {}
     all_families = sorted(panel["family"].unique())
     todo = [f for f in all_families if f not in reused]
+    fitting = (f"{len(todo)} to fit on {min(int(n_jobs), len(todo)) if engine == 'local' else 'Dask'}"
+               + (" process(es)" if engine == "local" else "")) if todo else "nothing to fit"
     _say(progress, f"forecasting: {len(all_families)} families, {len(reused)} reused (history, pins and "
-                   f"settings unchanged), {len(todo)} to fit on {max(1, min(int(n_jobs), len(todo)))} process(es)")
+                   f"settings unchanged), {fitting}")
     args = (pins, tuple(long_tail_families), last_ds, common, future_promo, days, conformal)
     fitted = _fit_families(panel[panel["family"].isin(todo)], todo, args, n_jobs=n_jobs, engine=engine,
                            address=engine_address, progress=progress, n_done=len(reused),
