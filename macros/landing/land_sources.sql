@@ -126,7 +126,7 @@
     calendar covers the data (int_calendar_days), so a cycle outside it is stopped by
     int_build_gate with the span the calendar covers. -#}
 {% macro validate_cycle_in_calendar() %}
-    {%- set cycle = var('cycle', none) -%}
+    {%- set cycle = planning_cycle_setting() -%}
     {%- if cycle is none or not sop_staged_exists('master__fiscal_calendar') -%}
         {{ return(none) }}
     {%- endif -%}
@@ -140,7 +140,7 @@
     {%- if bounds[0] is none or (cycle | string) < bounds[0] or (cycle | string) > bounds[1] -%}
         {%- do run_query('drop schema if exists _landing_incoming cascade') -%}
         {%- do release_own_work_state() -%}
-        {%- do var_error('cycle', cycle, 'is not a planning period of ' ~ source ~ ', which runs from ' ~ bounds[0] ~ ' to ' ~ bounds[1]) -%}
+        {%- do var_error(planning_cycle_setting_name(), cycle, 'is not a planning period of ' ~ source ~ ', which runs from ' ~ bounds[0] ~ ' to ' ~ bounds[1]) -%}
     {%- endif -%}
 {% endmacro %}
 

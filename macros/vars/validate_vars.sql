@@ -71,7 +71,8 @@
     {%- set rules = sop_var_rules() -%}
     {%- for name in rules | sort -%}
         {%- set rule = rules[name] -%}
-        {%- set value = var(name, none) -%}
+        {%- set value = planning_cycle_setting() if name == 'cycle' else var(name, none) -%}
+        {%- set name = planning_cycle_setting_name() if name == 'cycle' else name -%}
         {%- if value is not none -%}
             {%- set kind = rule[0] -%}
             {%- set text = value | string -%}

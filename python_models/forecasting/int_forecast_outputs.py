@@ -12,6 +12,11 @@ processes forecast families side by side; the output is the same for any value.
 ``forecast_ml`` (default false) adds the global LightGBM candidate and EnsembleML;
 ``forecast_conformal_intervals`` and ``forecast_noise_fallback`` (default false) switch on
 the conformal intervals and the robust-ensemble fallback (see the YAML).
+``forecast_reuse`` (default true) reuses the outputs of every family whose history, pins,
+promotions and settings are unchanged (``forecast_cache.family_outputs``, keyed by a
+content hash; :mod:`sop_analytics.forecasting.reuse`); ``forecast_engine`` (local or dask)
+chooses where families are fitted. The node logs its progress (families done of all) to
+the dbt log.
 
 Demand is modelled per day of each planning period (4-4-5 periods have 28 or 35 days),
 so int_planning_periods passes every period's length.
@@ -25,7 +30,8 @@ the horizon.
 def model(dbt, session):
     dbt.config(materialized="table", packages=[])
     from sop_analytics.forecasting import run_forecasting
-    from sop_analytics.forecasting.dbt_io import pins_from_seed, stack_outputs
+    from sop_analytics.forecasting.dbt_io import dbt_progress, pins_from_seed, stack_outputs
+    from sop_analytics.forecasting.reuse import DuckDBFamilyCache
 
     # dbt finds meta_get calls by reading this file: keep each a plain call
     horizon = int(dbt.config.meta_get("forecast_horizon", 12))
@@ -36,6 +42,9 @@ def model(dbt, session):
     use_ml = str(dbt.config.meta_get("forecast_ml", "false")).strip().lower() in ("true", "1", "yes")
     conformal = str(dbt.config.meta_get("forecast_conformal_intervals", "false")).strip().lower() in ("true", "1", "yes")
     noise_fallback = str(dbt.config.meta_get("forecast_noise_fallback", "false")).strip().lower() in ("true", "1", "yes")
+    reuse = str(dbt.config.meta_get("forecast_reuse", "true")).strip().lower() in ("true", "1", "yes")
+    engine = str(dbt.config.meta_get("forecast_engine", "local")).strip().lower()
+    dask_address = str(dbt.config.meta_get("forecast_dask_address", "")).strip()
     # the build gate stops the build (one message) when there is no plan to make
     dbt.ref("int_build_gate")
     history = dbt.ref("int_demand_history_by_sku_period").df()
@@ -58,5 +67,9 @@ def model(dbt, session):
         ml=use_ml,
         conformal=conformal,
         noise_fallback=noise_fallback,
+        cache=DuckDBFamilyCache(session) if reuse else None,
+        progress=dbt_progress(),
+        engine=engine,
+        engine_address=dask_address or None,
     )
     return stack_outputs(result)

@@ -7,11 +7,14 @@
 Accuracy is measured on what was actually published, so it needs a plan archive that holds
 earlier cycles. For a landing folder that arrives all at once (the demo company, a new
 installation), this replays them: for each of the ``--previous`` cycles before the current
-one, oldest first (after ``dbt seed``), ``dbt run --select +fct_plan_archive --vars '{cycle: ...}'`` publishes
-that cycle's statistical baseline into ``fct_plan_archive`` seeing only what had landed
-before it; then one ``dbt build`` (all models and tests) for the current cycle (the var
-``cycle`` when given in ``--vars``, else the default: the period after the last one with
-shipped demand). Archived cycles are never rewritten, so replaying twice adds nothing.
+one, oldest first (after ``dbt seed``), ``dbt run --select +fct_plan_archive`` with
+``SOP_CYCLE=<cycle>`` in its environment publishes that cycle's statistical baseline into
+``fct_plan_archive`` seeing only what had landed before it; then one ``dbt build`` (all
+models and tests) for the current cycle (the var ``cycle`` when given in ``--vars`` or
+``SOP_CYCLE``, else the default: the period after the last one with shipped demand).
+Archived cycles are never rewritten, so replaying twice adds nothing. Every command gets
+the same ``--vars``, so dbt parses the project once and partially parses after that; a
+line per step says which cycle of how many runs and the time elapsed.
 
 Each earlier run publishes the cycle's statistical baseline, its proposals (fct_plan_proposals),
 its consensus plan and its risk register. With ``--scripted-planner`` (the demo) a scripted planner then decides
@@ -31,6 +34,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -184,6 +188,27 @@ def _scripted_leadership(database: Path, landing: Path, cycle: str) -> int:
     return len(out)
 
 
+def _elapsed(seconds: float) -> str:
+    """``1m12s`` (``45s`` under a minute, ``1h02m03s`` past an hour)."""
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m{secs:02d}s"
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
+
+
+class _Progress:
+    """One line per step of the replay: which cycle, what runs, the time since the start."""
+
+    def __init__(self, clock=time.perf_counter):
+        self.clock = clock
+        self.started = clock()
+
+    def step(self, where: str, what: str) -> None:
+        print(f"== {where}: {what} ... elapsed {_elapsed(self.clock() - self.started)}", flush=True)
+
+
 def run_cycles(previous: int, *, project_dir: Path, build_args: Sequence[str] = (),
                dbt_vars: dict | None = None, env: dict[str, str] | None = None,
                fresh_archive: bool = False, scripted_planner: bool = False) -> list[str]:
@@ -191,9 +216,19 @@ def run_cycles(previous: int, *, project_dir: Path, build_args: Sequence[str] = 
 
     ``fresh_archive`` starts the plan archive afresh (``--full-refresh`` on the first run):
     for a demo company generated anew, whose earlier archive belongs to another company.
+    The cycle reaches dbt through the environment variable ``SOP_CYCLE`` (read only at run
+    time, macro ``planning_cycle_setting``), never through ``--vars``: every dbt command of
+    the replay then has the same vars, so dbt parses the project once and partially
+    re-parses (nothing changed) in every later command. A ``cycle`` in ``dbt_vars`` (or
+    ``SOP_CYCLE`` in the environment) chooses the current cycle.
     Returns the cycles run, oldest first (the current one last)."""
+    progress = _Progress()
     env = {**os.environ, **(env or {})}
     dbt_vars = dict(dbt_vars or {})
+    asked = dbt_vars.pop("cycle", None)
+    if asked is None and env.get("SOP_CYCLE", "").strip():
+        asked = env["SOP_CYCLE"].strip()
+    env.pop("SOP_CYCLE", None)
     database = Path(env.get("SOP_DUCKDB_PATH", "build/sop.duckdb"))
     if not database.is_absolute():
         database = project_dir / database
@@ -205,22 +240,28 @@ def run_cycles(previous: int, *, project_dir: Path, build_args: Sequence[str] = 
     if scripted_planner and fresh_archive:
         (landing / "plan" / "decisions.csv").unlink(missing_ok=True)  # decisions on another archive's proposals
         (landing / "plan" / "leadership_decisions.csv").unlink(missing_ok=True)
+    progress.step("start", "dbt seed")
     _dbt(["seed", *var_args], project_dir, env)  # `dbt run` does not load seeds the models read
-    if "cycle" in dbt_vars:
-        cycle = checked_cycle(dbt_vars["cycle"])
+    if asked is not None:
+        cycle = checked_cycle(asked)
     else:
+        progress.step("start", "finding the current cycle")
         _dbt(["run", "--select", "+int_planning_cycle", *var_args], project_dir, env)
         cycle = current_cycle(database)
     earlier = previous_cycles(cycle, previous)
     for i, past in enumerate(earlier):
+        where = f"cycle {i + 1} of {len(earlier)} ({past})"
         refresh = ["--full-refresh"] if fresh_archive and i == 0 else []
-        _dbt(["run", "--select", *PUBLISH_SELECTION, *refresh, "--vars", json.dumps({**dbt_vars, "cycle": past})],
-             project_dir, env)
+        progress.step(where, "publishing its baseline, proposals, consensus plan and risks")
+        _dbt(["run", "--select", *PUBLISH_SELECTION, *refresh, *var_args], project_dir, {**env, "SOP_CYCLE": past})
         if scripted_planner:
+            progress.step(where, "scripted planner and leadership review")
             _scripted_decisions(database, landing, past)
             _scripted_leadership(database, landing, past)
     refresh = ["--full-refresh"] if fresh_archive and not earlier else []
-    _dbt(["build", *refresh, *var_args, *build_args], project_dir, env)
+    progress.step(f"current cycle ({cycle})", "dbt build (all models and tests)")
+    _dbt(["build", *refresh, *var_args, *build_args], project_dir, {**env, "SOP_CYCLE": cycle})
+    progress.step("done", f"{len(earlier)} earlier cycles and the current one")
     return [*earlier, cycle]
 
 

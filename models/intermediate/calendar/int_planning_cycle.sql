@@ -1,10 +1,10 @@
-{#- The planning cycle this build is for: one row. The var `cycle` (a planning period id,
-    YYYY-MM) sets it; by default it is the period after the last closed one. A period is
-    closed when it ends on or before the data's as-of date, the last date of actual demand
-    in the landing (int_landing_as_of_date): data that ends mid-period leaves that period
-    open, and it is the cycle. `as_of_date` is the first day of the cycle's period: every
-    period that ends before it is closed (history), the cycle's period and later ones are
-    the plan horizon. -#}
+{#- The planning cycle this build is for: one row. The var `cycle` or else the environment
+    variable SOP_CYCLE (a planning period id, YYYY-MM; macro planning_cycle_setting) sets
+    it; by default it is the period after the last closed one. A period is closed when it
+    ends on or before the data's as-of date, the last date of actual demand in the landing
+    (int_landing_as_of_date): data that ends mid-period leaves that period open, and it is
+    the cycle. `as_of_date` is the first day of the cycle's period: every period that ends
+    before it is closed (history), the cycle's period and later ones are the plan horizon. -#}
 with
 
 periods as (
@@ -38,8 +38,8 @@ chosen as (
     from periods
     cross join last_closed
     where
-        {% if var('cycle', none) is not none -%}
-            periods.period_id = {{ sql_literal(var('cycle')) }}
+        {% if planning_cycle_setting() is not none -%}
+            periods.period_id = {{ sql_literal(planning_cycle_setting()) }}
         {%- else -%}
             periods.period_seq = last_closed.period_seq + 1
         {%- endif %}

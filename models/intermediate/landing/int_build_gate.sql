@@ -124,8 +124,8 @@ problems as (
 
     select
         0 as priority,
-        {% if var('cycle', none) is not none -%}
-            'Build stopped: var cycle ' || {{ sql_literal(var('cycle') | string) }}
+        {% if planning_cycle_setting() is not none -%}
+            'Build stopped: var ' || {{ sql_literal(planning_cycle_setting_name() ~ ' ' ~ planning_cycle_setting()) }}
             || ' is not a planning period of the calendar, '
         {%- else -%}
             'Build stopped: no planning period of the calendar is closed by the landed data, so there is no cycle to plan; '

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["pins_from_seed", "stack_outputs", "STACKED_COLUMNS"]
+__all__ = ["dbt_progress", "pins_from_seed", "stack_outputs", "STACKED_COLUMNS"]
 
 SELECTION_COLUMNS: tuple[str, ...] = (
     "master_family", "segment", "forecast_level", "candidate", "members", "metric", "score",
@@ -77,3 +77,14 @@ def stack_outputs(result: dict[str, pd.DataFrame]) -> pd.DataFrame:
     types = {c: ("Int64" if c in _INTEGER else "boolean" if c in _BOOLEAN else "float64" if c in _FLOAT
                  else "string") for c in STACKED_COLUMNS}
     return stacked.astype(types)
+
+
+def dbt_progress():
+    """A ``progress`` callback for :func:`run_forecasting` that writes each line to dbt's
+    log (console and ``logs/dbt.log``) as an adapter info event; ``print`` outside dbt."""
+    try:
+        from dbt.adapters.events.logging import AdapterLogger
+    except ImportError:  # pragma: no cover - outside a dbt installation
+        return lambda message: print(message, flush=True)
+    logger = AdapterLogger("sop_forecasting")
+    return logger.info

@@ -8,9 +8,10 @@ periods, so time is the integer ``period_seq`` with ``freq=1``, never a date. No
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,10 @@ from sop_analytics.forecasting.forecast import (
     forecast_selected,
     zero_collapse_fallback,
 )
+from sop_analytics.forecasting.reuse import family_keys
 from sop_analytics.forecasting.selection import SELECTION_SCHEMA, ensemble_median, select_methods
+
+FamilyCache = object  # anything with get(keys) and put(keys, outputs), see sop_analytics.forecasting.reuse
 
 __all__ = [
     "BACKTEST_SCHEMA", "HISTORY_COLUMNS", "PROMO_CALENDAR_COLUMNS", "calendar_regressor", "empty_backtest",
@@ -129,6 +133,10 @@ def run_forecasting(
     ml: bool = True,
     conformal: bool = True,
     noise_fallback: bool = True,
+    cache: FamilyCache | None = None,
+    progress: Callable[[str], None] | None = None,
+    engine: str = "local",
+    engine_address: str | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Classify every SKU, select a method per family segment, forecast ``horizon`` periods.
 
@@ -155,6 +163,15 @@ def run_forecasting(
     ``n_jobs > 1`` runs chunks of families in that many processes (a ``forkserver`` pool:
     the workers are not forked from a caller that runs threads, such as dbt); the result is
     identical to ``n_jobs=1`` (families are independent and the output is sorted).
+    ``engine="dask"`` fits the families through Fugue on Dask instead (:mod:`distributed`;
+    ``engine_address`` a Dask scheduler, else a local cluster of ``n_jobs`` workers); the
+    result is the same.
+
+    ``cache`` (:mod:`reuse`: ``get(keys)`` / ``put(keys, outputs)``) reuses the outputs of
+    every family whose history, pins, promotions and settings hash the same as a family
+    stored there, and stores the families it fits: an unchanged rebuild refits nothing, and
+    a reused family's output is bit for bit the one a fresh fit makes. ``progress`` gets a
+    line per batch of families fitted ("forecasting: 12 of 40 families done ...").
 
     Returns ``{"classification", "selection", "forecast", "backtest"}``: classification
     per SKU (``family`` + ``CLASSIFICATION_SCHEMA``), the selection table
@@ -191,23 +208,22 @@ def run_forecasting(
                   promo_families=promo_families(panel, promo_share_threshold),
                   max_series_per_segment=max_backtest_series, seed=seed, refit=refit, ml=ml,
                   noise_fallback=noise_fallback)
-    chunks = _family_chunks(panel, n_jobs)
-    if len(chunks) <= 1:
-        parts = [_select_and_forecast(panel, pins, tuple(long_tail_families), last_ds, common, future_promo, days,
-                                      conformal)]
-    else:
-        # families are independent: one process per chunk of families, each on one core
-        # (statsforecast's own n_jobs starts a process pool per call, too costly here).
-        # forkserver, not fork: dbt calls this from one of its threads, and forking a
-        # threaded process can copy a lock some other thread holds.
-        context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=len(chunks), mp_context=context) as pool:
-            futures = [
-                pool.submit(_select_and_forecast, panel[panel["family"].isin(c)], pins,
-                            tuple(long_tail_families), last_ds, common, future_promo, days, conformal)
-                for c in chunks
-            ]
-            parts = [f.result() for f in futures]
+    keys = family_keys(panel, pins=pins, long_tail=tuple(long_tail_families), last_ds=last_ds, common=common,
+                       future_promo=future_promo, days=days, conformal=conformal) if cache is not None else {}
+    reused = cache.get(keys) if cache is not None else {}
+    all_families = sorted(panel["family"].unique())
+    todo = [f for f in all_families if f not in reused]
+    fitting = (f"{len(todo)} to fit on {min(int(n_jobs), len(todo)) if engine == 'local' else 'Dask'}"
+               + (" process(es)" if engine == "local" else "")) if todo else "nothing to fit"
+    _say(progress, f"forecasting: {len(all_families)} families, {len(reused)} reused (history, pins and "
+                   f"settings unchanged), {fitting}")
+    args = (pins, tuple(long_tail_families), last_ds, common, future_promo, days, conformal)
+    fitted = _fit_families(panel[panel["family"].isin(todo)], todo, args, n_jobs=n_jobs, engine=engine,
+                           address=engine_address, progress=progress, n_done=len(reused),
+                           n_total=len(all_families))
+    if cache is not None and todo:
+        cache.put(keys, _by_family(fitted, panel, todo))
+    parts = [*(reused[f] for f in sorted(reused)), *fitted]
     selection = pd.concat([p[0] for p in parts], ignore_index=True).astype(SELECTION_SCHEMA)
     forecast = pd.concat([p[1] for p in parts], ignore_index=True).astype(FORECAST_SCHEMA)
     forecast = forecast.sort_values(["unique_id", "ds"], kind="mergesort").reset_index(drop=True)
@@ -227,6 +243,79 @@ def run_forecasting(
         "forecast": forecast,
         "backtest": backtest,
     }
+
+
+def _say(progress: Callable[[str], None] | None, message: str) -> None:
+    if progress is not None:
+        progress(message)
+
+
+def _batches(families: Sequence[str], panel: pd.DataFrame, n_jobs: int) -> list[list[str]]:
+    """Families in batches of similar SKU counts: one per process when ``n_jobs > 1`` times
+    four (so progress shows and a slow batch does not hold a core idle), eight when serial."""
+    if not families:
+        return []
+    n = 8 if n_jobs <= 1 else 4 * int(n_jobs)
+    return _family_chunks(panel[panel["family"].isin(families)], n)
+
+
+def _fit_families(panel: pd.DataFrame, families: list[str], args: tuple, *, n_jobs: int, engine: str,
+                  address: str | None, progress: Callable[[str], None] | None, n_done: int,
+                  n_total: int) -> list[tuple]:
+    """:func:`_select_and_forecast` over ``families`` in batches: in this process, a
+    forkserver pool of ``n_jobs`` processes, or Fugue on Dask (``engine="dask"``)."""
+    if not families:
+        return []
+    if engine == "dask":
+        from sop_analytics.forecasting.distributed import fit_on_dask
+
+        started = time.perf_counter()
+        parts = fit_on_dask(panel, families, args, address=address, n_workers=max(1, int(n_jobs)))
+        _say(progress, f"forecasting: {n_total} of {n_total} families done on Dask, "
+                       f"elapsed {time.perf_counter() - started:.0f}s")
+        return parts
+    if engine != "local":
+        raise ValueError(f"forecast engine {engine!r} is not one of local, dask")
+    batches = _batches(families, panel, n_jobs)
+    started = time.perf_counter()
+    parts: list[tuple] = []
+
+    def done(batch: list[str]) -> None:
+        nonlocal n_done
+        n_done += len(batch)
+        _say(progress, f"forecasting: {n_done} of {n_total} families done, elapsed {time.perf_counter() - started:.0f}s")
+
+    if n_jobs <= 1 or len(batches) <= 1:
+        for batch in batches:
+            parts.append(_select_and_forecast(panel[panel["family"].isin(batch)], *args))
+            done(batch)
+        return parts
+    # families are independent: batches of families in a pool of processes, each on one core
+    # (statsforecast's own n_jobs starts a process pool per call, too costly here).
+    # forkserver, not fork: dbt calls this from one of its threads, and forking a
+    # threaded process can copy a lock some other thread holds.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=min(int(n_jobs), len(batches)), mp_context=context) as pool:
+        futures = {pool.submit(_select_and_forecast, panel[panel["family"].isin(b)], *args): i
+                   for i, b in enumerate(batches)}
+        finished: dict[int, tuple] = {}
+        for future in as_completed(futures):
+            finished[futures[future]] = future.result()
+            done(batches[futures[future]])
+    return [finished[i] for i in range(len(batches))]  # in batch order, whichever finished first
+
+
+def _by_family(parts: list[tuple], panel: pd.DataFrame, families: list[str]) -> dict[str, tuple]:
+    """The fitted parts (selection, forecast, backtest) split into one part per family."""
+    selection = pd.concat([p[0] for p in parts], ignore_index=True)
+    forecast = pd.concat([p[1] for p in parts], ignore_index=True)
+    backtest = pd.concat([empty_backtest()] + [p[2] for p in parts], ignore_index=True).astype(BACKTEST_SCHEMA)
+    family_of = panel.drop_duplicates("unique_id").set_index("unique_id")["family"]
+    forecast_family = forecast["unique_id"].map(family_of)
+    return {f: (selection[selection["family"] == f].astype(SELECTION_SCHEMA),
+                forecast[forecast_family == f].astype(FORECAST_SCHEMA),
+                backtest[backtest["family"] == f])
+            for f in families}
 
 
 def _days_by_period(period_days: pd.DataFrame | None, ds: pd.Series, last_needed: int) -> pd.Series | None:
