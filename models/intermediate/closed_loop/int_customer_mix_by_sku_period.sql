@@ -1,21 +1,32 @@
 {#- Customer mix as evidence: for every published cycle and closed target period (lags
-    1..var accuracy_max_lag), how much of each master SKU's demand came from customers who
-    split their family volume across SKUs differently from before the plan was made.
+    1..var accuracy_max_lag), the units customers moved between the SKUs of a family against
+    their own split from before the plan was made, on both sides of the move.
 
     For customer c, SKU s of family F, the reference is the 6 periods before the cycle (what
     the plan was built on): share_cs = c's units of s / c's units of F there. In a target
     period the customer's split change is m_cs = D_cs - D_cF * share_cs (their own volume
-    change removed: pure mix). It counts when beyond the customer's own noise: |m_cs| >
-    3 x the standard deviation of m_cs over the 6 reference periods (at least a quarter of
-    the customer's usual units of s). Only regular buyers are read: the customer ordered s
-    in at least 4 of the 6 reference periods; a split measured on one or two lumpy orders
-    is noise, not a mix. Mix is a move, not more or less business: it counts only while
-    the customer's family volume stays within its own noise (|D_cF - mean| <= 2 standard
-    deviations of the reference periods), so a customer buying more or less of everything
-    is not mix. The receiving side of a move is often clear while the giving side is spread
-    over lumpy orders inside their noise: what is counted is what stands out.
-    customer_mix_units = sum of the counted changes; the largest one names the customer. -#}
+    change removed: pure mix; over the family the m_cs add up to zero). A change is
+    significant when z = |m_cs| / sd exceeds k = sqrt(c / (1 - c)) for the confidence c =
+    var mix_confidence (default 0.9, k = 3; Cantelli's one-sided bound, which holds for any
+    distribution), sd being the standard deviation of m_cs over the 6 reference periods, at
+    least a quarter of the customer's usual units of s; and only for regular buyers (the
+    customer ordered s in at least 4 of the 6 reference periods: a split measured on one or
+    two lumpy orders is noise, not a mix). Mix is a move, not more or less business: it
+    counts only while the customer's family volume stays within its own noise (|D_cF -
+    mean| <= 2 standard deviations of the reference periods).
+    Both sides: when a customer's move stands out on one side (significant changes onto
+    SKUs, or off them), the units moved M = the larger of the significant units onto and
+    off are attributed on the receiving and on the giving SKUs in proportion to their
+    split changes (each side adds up to M, the family to zero): the giving side of a move
+    is often spread over lumpy orders inside their noise, yet the units came from there.
+    customer_mix_units = the sum over customers of what is attributed to the SKU; the
+    largest names the customer; mix_confidence the bound 1 - 1 / (1 + z^2) of its largest
+    significant change. -#}
 {%- set max_lag = var('accuracy_max_lag', 3) %}
+{%- set confidence = var('mix_confidence', 0.9) | float %}
+{#- Cantelli's one-sided bound: P(X - mean >= k sd) <= 1 / (1 + k^2), whatever the
+    distribution, so k = sqrt(c / (1 - c)) gives at least confidence c (0.9 -> k = 3). #}
+{%- set k = (confidence / (1 - confidence)) ** 0.5 %}
 with
 
 orders as (
@@ -190,23 +201,77 @@ noise as (
 
 ),
 
-counted as (
+tested as (
 
     select
         split_changes.*,
-        noise.split_noise_units
+        abs(split_changes.split_change_units)
+        / nullif(greatest(noise.split_noise_units, 0.25 * split_changes.usual_sku_units), 0) as z,
+        abs(split_changes.family_units - split_changes.usual_family_units) <= 2 * noise.family_noise_units
+            as is_family_volume_unchanged
 
     from split_changes
     inner join noise
         on split_changes.cycle = noise.cycle
             and split_changes.customer_id = noise.customer_id
             and split_changes.master_sku = noise.master_sku
-    where
-        not split_changes.is_reference
-        and split_changes.ref_periods_ordered >= 4
-        and abs(split_changes.split_change_units)
-        > 3 * greatest(noise.split_noise_units, 0.25 * split_changes.usual_sku_units)
-        and abs(split_changes.family_units - split_changes.usual_family_units) <= 2 * noise.family_noise_units
+    where not split_changes.is_reference
+
+),
+
+flagged as (
+
+    select
+        *,
+        ref_periods_ordered >= 4 and z > {{ k }} and is_family_volume_unchanged as is_significant
+
+    from tested
+
+),
+
+moves as (
+
+    select
+        cycle,
+        customer_id,
+        master_family,
+        period_id,
+        sum(split_change_units) filter (where split_change_units > 0) as moved_on_units,
+        -sum(split_change_units) filter (where split_change_units < 0) as moved_off_units,
+        greatest(
+            coalesce(sum(split_change_units) filter (where is_significant and split_change_units > 0), 0),
+            coalesce(-sum(split_change_units) filter (where is_significant and split_change_units < 0), 0)
+        ) as moved_units,
+        max(z) filter (where is_significant) as max_z
+
+    from flagged
+    group by cycle, customer_id, master_family, period_id
+    having bool_or(is_significant) and bool_and(is_family_volume_unchanged)
+
+),
+
+attributed as (
+
+    select
+        flagged.cycle,
+        flagged.customer_id,
+        flagged.master_sku,
+        flagged.period_id,
+        flagged.usual_sku_units,
+        moves.max_z * moves.max_z / (1 + moves.max_z * moves.max_z) as confidence,
+        case
+            when flagged.split_change_units > 0
+                then flagged.split_change_units * moves.moved_units / moves.moved_on_units
+            else flagged.split_change_units * moves.moved_units / moves.moved_off_units
+        end as attributed_units
+
+    from flagged
+    inner join moves
+        on flagged.cycle = moves.cycle
+            and flagged.customer_id = moves.customer_id
+            and flagged.master_family = moves.master_family
+            and flagged.period_id = moves.period_id
+    where flagged.split_change_units != 0
 
 ),
 
@@ -216,13 +281,14 @@ final as (
         cycle,
         master_sku,
         period_id,
-        cast(sum(split_change_units) as decimal(38, 6)) as customer_mix_units,
+        cast(sum(attributed_units) as decimal(38, 6)) as customer_mix_units,
         count(*) as n_customers,
-        arg_max(customer_id, abs(split_change_units)) as top_customer_id,
-        cast(arg_max(split_change_units, abs(split_change_units)) as double) as top_customer_change_units,
-        cast(arg_max(usual_sku_units, abs(split_change_units)) as double) as top_customer_usual_units
+        arg_max(customer_id, abs(attributed_units)) as top_customer_id,
+        cast(arg_max(attributed_units, abs(attributed_units)) as double) as top_customer_change_units,
+        cast(arg_max(usual_sku_units, abs(attributed_units)) as double) as top_customer_usual_units,
+        cast(arg_max(confidence, abs(attributed_units)) as double) as mix_confidence
 
-    from counted
+    from attributed
     group by cycle, master_sku, period_id
 
 )

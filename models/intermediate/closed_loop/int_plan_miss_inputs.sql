@@ -56,6 +56,7 @@ final as (
         cast(archive.horizon_step as bigint) as lag,
         archive.master_sku,
         archive.master_family,
+        archive.demand_class,
         archive.period_id,
         cast(archive.forecast_units as decimal(38, 6)) as plan_units,
         cast((archive.hi_95 - archive.lo_95) / 2 as decimal(38, 6)) as noise_band_units,
@@ -68,7 +69,8 @@ final as (
         coalesce(customer_mix.customer_mix_units, 0) as customer_evidence_units,
         customer_mix.top_customer_id,
         customer_mix.top_customer_change_units,
-        customer_mix.top_customer_usual_units
+        customer_mix.top_customer_usual_units,
+        customer_mix.mix_confidence
 
     from archive
     cross join cycle

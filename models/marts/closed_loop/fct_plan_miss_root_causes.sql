@@ -3,8 +3,9 @@
     max(plan, shipped) and whose largest part is not demand variability. The cause is that
     largest part, said in words and numbers:
     - forecast_error: the family's demand level against the plan over the run of
-      consecutive periods (same lag) where it was beyond the noise band the same way, e.g.
-      "SURGICAL demand level +24% vs plan since 2026-04";
+      consecutive periods (same lag) where its miss was significant the same way (beyond the
+      family's own error band, int_plan_miss_bands), e.g. "SURGICAL demand level +24% vs
+      plan since 2026-04 (lag 1, beyond its own 95% error band of +/-9%)";
     - supply_disruption: the suppliers whose receipts were late (days) or a stock-out;
     - customer_mix: the customer who moved most units onto or off the SKU against their
       usual split (int_customer_mix_by_sku_period), e.g. "customer C-1101 moved +3,220
@@ -118,7 +119,9 @@ final as (
                     end
                     || cast(round(100 * family_levels.run_level_change) as bigint) || '% vs plan since '
                     || family_levels.run_start_period_id || ' (lag ' || material.lag
-                    || ', beyond the 95% noise band)'
+                    || ', ' || case when material.miss_judged_on = 'period' then '' else 'over a ' || material.miss_judged_on || ', ' end
+                    || 'beyond its own ' || cast(round(100 * material.miss_confidence) as bigint) || '% error band of +/-'
+                    || cast(round(100 * material.miss_band) as bigint) || '%)'
             when 'supply_disruption'
                 then case
                         when material.suppliers is not null
@@ -143,7 +146,12 @@ final as (
         material.suppliers,
         material.max_days_late,
         material.top_customer_id,
-        material.top_customer_change_units
+        material.top_customer_change_units,
+        material.miss_judged_on,
+        material.miss_statistic,
+        material.miss_band,
+        material.miss_confidence,
+        material.customer_mix_confidence
 
     from material
     left join family_levels
