@@ -2,8 +2,9 @@
     with the planner's decisions applied. A proposal raised in the previous cycle
     (fct_plan_proposals) whose latest decision before the cycle's as-of date is `accept`
     scales the SKU's baseline by proposed / baseline level; `modify` by the planner's
-    adjusted_quantity (units per period) / baseline level; `reject`, or no decision, leaves
-    the baseline. Intervals scale with the point forecast. A proposal changes one cycle's
+    adjusted_quantity (units per period) / baseline level, capped at the proposal's level
+    (macro decision_factor: no decision pushes the plan beyond what the evidence supports);
+    `reject`, or no decision, leaves the baseline. Intervals scale with the point forecast. A proposal changes one cycle's
     plan, the next; if the miss goes on, a new proposal is raised. -#}
 with
 
@@ -64,11 +65,10 @@ adjustments as (
         previous_proposals.master_sku,
         previous_proposals.proposal_id,
         latest_decisions.decision,
-        case latest_decisions.decision
-            when 'accept' then previous_proposals.proposed_level_units / previous_proposals.baseline_level_units
-            when 'modify' then latest_decisions.adjusted_quantity / previous_proposals.baseline_level_units
-            else 1.0
-        end as factor
+        {{ decision_factor(
+            'latest_decisions.decision', 'latest_decisions.adjusted_quantity',
+            'previous_proposals.baseline_level_units', 'previous_proposals.proposed_level_units'
+        ) }} as factor
 
     from previous_proposals
     inner join latest_decisions on previous_proposals.proposal_id = latest_decisions.proposal_id

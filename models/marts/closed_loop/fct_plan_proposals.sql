@@ -1,22 +1,28 @@
 {#- Proposed corrections to the statistical baseline, raised in each cycle and kept
     (incremental, append-only by cycle; a cycle already archived is never rewritten): for a
     master SKU whose lag-1 misses over the last var proposal_periods (default 3) closed
-    periods were forecast error (beyond the noise band) the same way in at least
+    periods were significant forecast error (the family's miss beyond its own error
+    distribution at var miss_confidence, int_plan_miss_bands) the same way in at least
     var proposal_min_periods (default 2) of them, re-level the baseline by what is left of
-    that forecast error:
+    the significant part of that forecast error (the part beyond the band):
 
-        factor = sum(plan + forecast error) / sum(plan x adaptation)
+        factor = sum(plan + significant forecast error) / sum(plan x adaptation)
 
     over those periods, kept between 1 and sum(plan + forecast error) / sum(plan): never
     more than the error seen, never against it.
-    - plan + forecast error is the level demand ran at according to the decomposition,
-      without the SKU's own noise (demand variability), customer mix or supply disruption;
+    - plan + significant forecast error is the level demand ran at according to the
+      decomposition, less the band the family's own errors explain, without the SKU's own
+      noise (demand variability), customer mix or supply disruption;
     - adaptation = this cycle's baseline / the baseline the period's own cycle published,
       for the same next three periods (fct_plan_archive): how far the model has moved since
       it made that miss (1 when it has not).
     Both are like for like, so seasonality does not leak into the factor; a model that has
     caught up is not corrected twice, nor pushed back when it moved further than the error.
-    Raised only when the change is at least var proposal_min_change (default 0.10). A
+    Never raised for a SKU whose demand class (this cycle's baseline) is intermittent or
+    lumpy: a level change cannot be told from the timing of a few orders there. The change
+    is capped at +/- var proposal_max_change (default 0.5) of the baseline, and a decision
+    cannot push the plan beyond the proposal (macro decision_factor): the evidence is the
+    cap. Raised only when the change is at least var proposal_min_change (default 0.10). A
     planner decides through plan/decisions (proposal_id); an accepted or modified proposal
     changes the next cycle's consensus plan (fct_consensus_plan).
     proposal_id = PRP-<cycle>-<master_sku>, stable across re-runs. -#}
@@ -26,6 +32,7 @@
     on_schema_change='fail',
 ) }}
 {%- set n_periods = var('proposal_periods', 3) %}
+{%- set max_change = var('proposal_max_change', 0.5) %}
 with
 
 cycle as (
@@ -84,7 +91,9 @@ direction as (
     select
         master_sku,
         case
-            when count(*) filter (where forecast_error_units > 0) >= count(*) filter (where forecast_error_units < 0)
+            when
+                count(*) filter (where significant_forecast_error_units > 0)
+                >= count(*) filter (where significant_forecast_error_units < 0)
                 then 1
             else -1
         end as direction
@@ -129,8 +138,8 @@ evidence_rows as (
         recent.period_id,
         recent.requested_units,
         recent.plan_units,
-        sign(recent.forecast_error_units) = direction.direction as is_evidence,
-        recent.plan_units + recent.forecast_error_units as evidenced_level_units,
+        sign(recent.significant_forecast_error_units) = direction.direction as is_evidence,
+        recent.plan_units + recent.significant_forecast_error_units as evidenced_level_units,
         recent.plan_units * coalesce(adaptation.adaptation, 1) as adapted_plan_units
 
     from recent
@@ -164,11 +173,18 @@ evidence as (
 
     select
         evidence_sums.*,
-        case
-            when evidence_sums.evidence_ratio >= 1
-                then least(greatest(evidence_sums.evidence_ratio / evidence_sums.adaptation, 1), evidence_sums.evidence_ratio)
-            else greatest(least(evidence_sums.evidence_ratio / evidence_sums.adaptation, 1), evidence_sums.evidence_ratio)
-        end as bias_ratio
+        least(greatest(
+            case
+                when evidence_sums.evidence_ratio >= 1
+                    then least(
+                            greatest(evidence_sums.evidence_ratio / evidence_sums.adaptation, 1),
+                            evidence_sums.evidence_ratio
+                        )
+                else greatest(
+                        least(evidence_sums.evidence_ratio / evidence_sums.adaptation, 1), evidence_sums.evidence_ratio
+                    )
+            end, 1 - {{ max_change }}
+        ), 1 + {{ max_change }}) as bias_ratio
 
     from evidence_sums
     where evidence_sums.adaptation > 0
@@ -179,7 +195,8 @@ baseline_levels as (
 
     select
         master_sku,
-        avg(forecast_units) as baseline_level_units
+        avg(forecast_units) as baseline_level_units,
+        bool_or(demand_class in ('intermittent', 'lumpy')) as is_level_unidentifiable
 
     from baseline
     where horizon_step <= 3
@@ -221,6 +238,7 @@ candidates as (
     where
         evidence.n_periods >= {{ var('proposal_min_periods', 2) }}
         and baseline_levels.baseline_level_units > 0 and evidence.bias_ratio is not null
+        and not baseline_levels.is_level_unidentifiable
 
 ),
 
@@ -238,7 +256,7 @@ final as (
         recent_bias_pct,
         n_periods as n_forecast_error_periods,
         'lag-1 demand ' || case when proposed_level_units >= baseline_level_units then 'above' else 'below' end
-        || ' the plan beyond noise in ' || n_periods || ' of the periods '
+        || ' the plan beyond its own error band in ' || n_periods || ' of the periods '
         || first_period_id || ' to ' || last_period_id || ' ('
         || case when recent_bias_pct >= 0 then '+' else '' end || cast(round(100 * recent_bias_pct) as bigint) || '% over them all)'
         || coalesce('; ' || assumption_broken, '')
