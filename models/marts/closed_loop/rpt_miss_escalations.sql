@@ -4,7 +4,12 @@
     at lag 1 (material: the part is at
     least var escalation_min_share (default 0.25) of max(plan, shipped) and at least
     var escalation_min_units (default 0) units). escalation_id = ESC-<cause>-<master_sku>
-    is stable across cycles. `open` while the cause recurs in the last closed period;
+    is stable across cycles. A forecast-error or customer-mix part counts only where it is
+    significant (fct_plan_miss_decomposition: the family's miss beyond its own error band,
+    a customer's move beyond its own noise) and is escalated only when it persists, in at
+    least var escalation_min_periods (default 2) consecutive periods: one period beyond a
+    95% band is one in twenty by chance, two in a row one in four hundred. Supply
+    disruption is escalated from its first period (the late receipts are facts). `open` while the cause recurs in the last closed period;
     periods_open counts the consecutive periods up to it; open for var
     escalation_leadership_periods (default 2) periods or more, it goes to the leadership
     review. -#}
@@ -102,6 +107,33 @@ runs as (
 
 ),
 
+run_lengths as (
+
+    select
+        cause,
+        master_sku,
+        run_key,
+        count(*) as run_periods
+
+    from runs
+    group by cause, master_sku, run_key
+
+),
+
+persistent as (
+
+    select runs.*
+    from runs
+    inner join run_lengths
+        on runs.cause = run_lengths.cause
+            and runs.master_sku = run_lengths.master_sku
+            and runs.run_key = run_lengths.run_key
+    where
+        runs.cause = 'supply_disruption'
+        or run_lengths.run_periods >= {{ var('escalation_min_periods', 2) }}
+
+),
+
 summary as (
 
     select
@@ -115,7 +147,7 @@ summary as (
         sum(abs(cause_units)) as units_at_stake,
         arg_max(run_key, period_seq) as last_run_key
 
-    from runs
+    from persistent
     group by cause, master_sku
 
 ),
@@ -123,16 +155,16 @@ summary as (
 last_runs as (
 
     select
-        runs.cause,
-        runs.master_sku,
+        persistent.cause,
+        persistent.master_sku,
         count(*) as run_periods
 
-    from runs
+    from persistent
     inner join summary
-        on runs.cause = summary.cause
-            and runs.master_sku = summary.master_sku
-            and runs.run_key = summary.last_run_key
-    group by runs.cause, runs.master_sku
+        on persistent.cause = summary.cause
+            and persistent.master_sku = summary.master_sku
+            and persistent.run_key = summary.last_run_key
+    group by persistent.cause, persistent.master_sku
 
 ),
 
