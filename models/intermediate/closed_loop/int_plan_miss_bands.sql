@@ -71,7 +71,7 @@ windowed as (
     from family_rows
     window last_periods as (
         partition by lag, master_family order by period_seq
-        rows between {{ window_periods - 1 }} preceding and current row
+        rows between {{ (window_periods - 1) | abs }} preceding and current row
     )
 
 ),
@@ -175,7 +175,7 @@ pool as (
     from cycle_families
     inner join archive_residuals
         on cycle_families.master_family = archive_residuals.master_family
-            and archive_residuals.period_seq < cycle_families.cycle_seq
+            and cycle_families.cycle_seq > archive_residuals.period_seq
 
     union all
 
@@ -192,7 +192,7 @@ pool as (
     inner join backtest_residuals
         on cycle_families.cycle = backtest_residuals.cycle
             and cycle_families.master_family = backtest_residuals.master_family
-            and backtest_residuals.period_seq < cycle_families.cycle_seq
+            and cycle_families.cycle_seq > backtest_residuals.period_seq
 
 ),
 
@@ -258,7 +258,7 @@ final as (
         bands.band as miss_band,
         cast({{ confidence }} as double) as miss_confidence,
         bands.band_source as miss_band_source,
-        bands.n_band_residuals as n_band_residuals
+        bands.n_band_residuals
 
     from windowed
     inner join bands
