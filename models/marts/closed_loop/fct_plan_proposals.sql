@@ -196,7 +196,7 @@ baseline_levels as (
     select
         master_sku,
         avg(forecast_units) as baseline_level_units,
-        bool_or(demand_class in ('intermittent', 'lumpy')) as is_level_unidentifiable
+        coalesce(bool_or(demand_class in ('intermittent', 'lumpy')), false) as is_level_unidentifiable
 
     from baseline
     where horizon_step <= 3
