@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def build(seed: int, archetype: str, variant: str, skus: int, customers: int, previous: int,
-          work: Path) -> tuple[Path, dict, float]:
+          work: Path, cycle: str | None = None) -> tuple[Path, dict, float]:
     """Generate one demo company and replay its cycles; (database, manifest, seconds)."""
     out = work / f"{archetype}_{variant}_{seed}"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
@@ -52,8 +52,11 @@ def build(seed: int, archetype: str, variant: str, skus: int, customers: int, pr
                SOP_PUBLISH_DIR=str(out / "published"), DBT_TARGET_PATH=str(out / "target"),
                DBT_LOG_PATH=str(out / "logs"), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "sop_analytics.cycles", "--previous", str(previous),
-                           "--fresh-archive", "--scripted-planner", "--project-dir", str(ROOT)],
+    command = [sys.executable, "-m", "sop_analytics.cycles", "--previous", str(previous),
+               "--fresh-archive", "--scripted-planner", "--project-dir", str(ROOT)]
+    if cycle:
+        command += ["--vars", json.dumps({"cycle": cycle})]
+    done = subprocess.run(command,
                           env=env, cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"cycles failed for {out.name}:\n{(done.stdout + done.stderr)[-3000:]}")
@@ -137,7 +140,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--variants", nargs="+", default=["clean", "planted"])
     parser.add_argument("--skus", type=int, default=60)
     parser.add_argument("--customers", type=int, default=30)
-    parser.add_argument("--previous", type=int, default=4, help="cycles replayed before the current one")
+    parser.add_argument("--previous", type=int, default=3, help="cycles replayed before the current one")
+    parser.add_argument("--cycle", default="2026-06",
+                        help="the current cycle (default 2026-06: the cycles before it see every plant start)")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
     parser.add_argument("--write", type=Path, default=None, help="write the table (markdown) here")
     args = parser.parse_args(argv)
@@ -147,7 +152,7 @@ def main(argv: list[str] | None = None) -> None:
         for variant in args.variants:
             for seed in args.seeds:
                 database, manifest, seconds = build(seed, archetype, variant, args.skus, args.customers,
-                                                    args.previous, work)
+                                                    args.previous, work, args.cycle)
                 row = {"archetype": archetype, "variant": variant, "seed": seed, **count(database, manifest),
                        "build_s": round(seconds)}
                 rows.append(row)
