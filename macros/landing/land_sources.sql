@@ -125,7 +125,7 @@
     calendar covers the data (int_calendar_days), so a cycle outside it is stopped by
     int_build_gate with the span the calendar covers. -#}
 {% macro validate_cycle_in_calendar() %}
-    {%- set cycle = var('cycle', none) -%}
+    {%- set cycle = var('cycle') -%}
     {%- if cycle is none or not sop_staged_exists('master__fiscal_calendar') -%}
         {{ return(none) }}
     {%- endif -%}
@@ -147,7 +147,7 @@
 {#- Every family named in var long_tail_families is a family of the landed erp/items. -#}
 {% macro validate_long_tail_families() %}
     {%- set wanted = [] -%}
-    {%- for family in (var('long_tail_families', '') | string).split(',') if family | trim != '' -%}
+    {%- for family in (var('long_tail_families') | string).split(',') if family | trim != '' -%}
         {%- do wanted.append(family | trim) -%}
     {%- endfor -%}
     {%- if wanted | length == 0 or not sop_staged_exists('erp__items') -%}

@@ -124,7 +124,7 @@ problems as (
 
     select
         0 as priority,
-        {% if var('cycle', none) is not none -%}
+        {% if var('cycle') is not none -%}
             'Build stopped: var cycle ' || {{ sql_literal(var('cycle') | string) }}
             || ' is not a planning period of the calendar, '
         {%- else -%}
