@@ -1,6 +1,7 @@
 {#- Every cycle's risk register, kept: incremental, append-only by cycle (a cycle already
     archived is never rewritten), so a risk can be followed by its risk_id from the cycle
-    it appeared to the cycle it closed (rpt_risk_register). -#}
+    it appeared to the cycle it closed (rpt_risk_register). Each row carries its
+    provenance: the invocation_id and built_at of the build that archived it. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
@@ -15,6 +16,9 @@ register as (
 
 )
 
-select *
+select
+    register.*,
+    {{ provenance_columns() }}
+
 from register
 {{ archive_new_cycles_only() }}
