@@ -11,7 +11,10 @@ strings), and ``forecast_n_jobs`` (default: the profile's threads) sets how many
 processes forecast families side by side; the output is the same for any value.
 ``forecast_ml`` (default false) adds the global LightGBM candidate and EnsembleML;
 ``forecast_conformal_intervals`` and ``forecast_noise_fallback`` (default false) switch on
-the conformal intervals and the robust-ensemble fallback (see the YAML).
+the conformal intervals and the robust-ensemble fallback (see the YAML). The
+classification vars (``adi_cutoff``, ``cv2_cutoff``, ``min_history_periods``,
+``inactive_periods``) reach it the same way, so its segments follow the SQL
+classification's rule (the dbt test forecaster_classes_match_the_sql_classification).
 
 Demand is modelled per day of each planning period (4-4-5 periods have 28 or 35 days),
 so int_planning_periods passes every period's length.
@@ -36,6 +39,13 @@ def model(dbt, session):
     use_ml = str(dbt.config.meta_get("forecast_ml", "false")).strip().lower() in ("true", "1", "yes")
     conformal = str(dbt.config.meta_get("forecast_conformal_intervals", "false")).strip().lower() in ("true", "1", "yes")
     noise_fallback = str(dbt.config.meta_get("forecast_noise_fallback", "false")).strip().lower() in ("true", "1", "yes")
+    # the classification vars, the same the SQL classification (int_skus_classified) reads
+    cutoffs = {
+        "adi_cutoff": dbt.config.meta_get("adi_cutoff", 1.32),
+        "cv2_cutoff": dbt.config.meta_get("cv2_cutoff", 0.49),
+        "min_history_periods": dbt.config.meta_get("min_history_periods", 12),
+        "inactive_periods": dbt.config.meta_get("inactive_periods", 6),
+    }
     # the build gate stops the build (one message) when there is no plan to make
     dbt.ref("int_build_gate")
     history = dbt.ref("int_demand_history_by_sku_period").df()
@@ -58,5 +68,6 @@ def model(dbt, session):
         ml=use_ml,
         conformal=conformal,
         noise_fallback=noise_fallback,
+        classification_cutoffs=cutoffs,
     )
     return stack_outputs(result)
