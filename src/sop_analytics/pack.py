@@ -408,6 +408,9 @@ table.list td,table.list th{border-bottom:1px solid #ddd;padding:2px 4px;text-al
   .pair{break-inside:avoid}
   .evidence-page{break-before:page}
   .tile .value{font-size:24px}
+  .card{padding:4px 6px}.card .stake{font-size:9.5px;margin:1px 0 2px}.chosen{font-size:9px}
+  .options{font-size:9px}.options th:first-child{width:34%}
+  table.list{font-size:9px}table.list td,table.list th{padding:1px 3px}
 }
 """
 
