@@ -142,23 +142,7 @@ def allocate_by_margin(lines: pd.DataFrame, capacity: pd.DataFrame) -> pd.DataFr
         keys = set(zip(p["resource_id"], p["period_id"]))
         if not keys & over:
             continue
-        on_over = p[[(r, period) in over for r in p["resource_id"]]]["master_sku"].unique()
-        skus = sorted(on_over)
-        index = {s: j for j, s in enumerate(skus)}
-        free = p[p["master_sku"].isin(skus)]
-        fixed = p[~p["master_sku"].isin(skus)]
-        per_sku = free.drop_duplicates("master_sku").set_index("master_sku").loc[skus]
-        resources = sorted(r for r in free["resource_id"].unique()
-                           if (r, period) in cap.index and pd.notna(cap.loc[(r, period), "available_hours"]))
-        hours = np.zeros((len(resources), len(skus)))
-        available = np.zeros(len(resources))
-        for i, r in enumerate(resources):
-            rows = free[free["resource_id"] == r]
-            for s, hpu in zip(rows["master_sku"], rows["hours_per_unit"]):
-                hours[i, index[s]] += float(hpu)
-            used = fixed[fixed["resource_id"] == r]
-            available[i] = float(cap.loc[(r, period), "available_hours"]) - float(
-                (used["hours_per_unit"] * used["plan_units"]).sum())
+        skus, per_sku, hours, available = _period_programme(p, cap, over, period)
         plan = per_sku["plan_units"].to_numpy(dtype=float)
         margin = per_sku["unit_margin"].fillna(0.0).to_numpy(dtype=float)
         x = solve_period(plan, margin, hours, available)
