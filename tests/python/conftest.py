@@ -199,3 +199,38 @@ def copy_landing(landing: Path, target: Path) -> Path:
     """A private copy of a landing folder to break."""
     shutil.copytree(landing, target)
     return target
+
+
+# --- running on several workers (pytest-xdist, `-n auto --dist loadgroup` in check.sh) -----
+# A module's tests share its module-scoped builds, so they run on one worker; tests sharing
+# the session's clean build run on one worker too. Only the landing corpus's one-run cases,
+# whose fixture is a single small run, are spread one by one and fill the workers' gaps.
+# The heaviest groups are handed out first, so no worker is left with a long one at the end.
+SPREAD_FIXTURES = {"corpus"}
+SHARED_SESSION_BUILDS = ("clean_build",)
+HEAVY_FIRST = ("test_landing_contract.py", "test_week0.py", "test_cycles.py", "test_closed_loop.py",
+               "test_app.py", "clean_build", "test_publish.py", "test_carparts.py", "test_forecasting_in_dbt.py",
+               "test_cycles_partial_parsing.py", "test_forecasting_online_retail.py", "test_pack.py")
+
+
+def _xdist_group(item) -> str | None:
+    if SPREAD_FIXTURES & set(item.fixturenames):
+        return None
+    for build in SHARED_SESSION_BUILDS:
+        if build in item.fixturenames:
+            return build
+    return Path(str(item.fspath)).name
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(HEAVY_FIRST)}
+    groups = {}
+    for item in items:
+        group = _xdist_group(item)
+        groups[item.nodeid] = group
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+    # grouped heavy work first (in HEAVY_FIRST order), then the rest in collection order, then
+    # the spread cases as fillers; a stable sort keeps each module's own order
+    items.sort(key=lambda item: (groups[item.nodeid] is None,
+                                 rank.get(groups[item.nodeid] or "", len(rank))))
