@@ -1,4 +1,5 @@
-"""Forecast metrics: hand-worked values, pooling, zero-scale guard, equality with utilsforecast."""
+"""Forecast metrics (delegated to utilsforecast.losses): hand-worked values, pooling, the
+zero-scale guard, and per-fold values against a plain loop over the folds."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from utilsforecast import losses as ufl
 
 from sop_analytics.forecasting import metrics
 
@@ -39,8 +39,8 @@ def test_hand_worked_values() -> None:
 def test_seasonal_scale() -> None:
     # seasonality 2: diffs y3 - y1 = 1, y4 - y2 = 1 -> scale 1, MASE = MAE = 1.5
     assert _one(metrics.mase(TEST, ["f"], 2, TRAIN)) == pytest.approx(1.5)
-    scale = metrics.naive_scale(TRAIN, seasonality=2, power=2)
-    assert scale["scale"].iloc[0] == pytest.approx(1.0)
+    # squared: (1^2 + 1^2) / 2 = 1, so MSSE = MSE = 2.5
+    assert _one(metrics.msse(TEST, ["f"], 2, TRAIN)) == pytest.approx(2.5)
 
 
 def test_zero_scale_gives_nan_not_inf() -> None:
@@ -89,28 +89,56 @@ def cv_frame() -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.concat(rows, ignore_index=True), pd.concat(train, ignore_index=True)
 
 
-@pytest.mark.parametrize(
-    ("ours", "theirs", "scaled"),
-    [
-        (metrics.mae, ufl.mae, False),
-        (metrics.mse, ufl.mse, False),
-        (metrics.rmse, ufl.rmse, False),
-        (metrics.mean_error, ufl.bias, False),
-        (metrics.wape, ufl.wape, False),
-        (metrics.mase, ufl.mase, True),
-        (metrics.msse, ufl.msse, True),
-        (metrics.rmsse, ufl.rmsse, True),
-    ],
-)
+def _loop_metric(name: str, test: pd.DataFrame, train: pd.DataFrame, model: str) -> float:
+    """One metric of one fold of one series, by hand: no pandas grouping, no utilsforecast."""
+    y, f = test["y"].to_numpy(float), test[model].to_numpy(float)
+    err = f - y
+    history = train["y"].to_numpy(float)
+    naive = np.diff(history)
+    scale1 = np.abs(naive).mean() if len(naive) else np.nan
+    scale2 = (naive ** 2).mean() if len(naive) else np.nan
+    values = {
+        "mae": np.abs(err).mean(), "mse": (err ** 2).mean(), "rmse": np.sqrt((err ** 2).mean()),
+        "mean_error": err.mean(), "wape": np.abs(err).sum() / np.abs(y).sum() if np.abs(y).sum() else np.nan,
+        "mase": np.abs(err).mean() / scale1 if scale1 else np.nan,
+        "msse": (err ** 2).mean() / scale2 if scale2 else np.nan,
+        "rmsse": np.sqrt((err ** 2).mean() / scale2) if scale2 else np.nan,
+        "bias_units": err.sum(), "bias_pct": err.sum() / y.sum() if y.sum() else np.nan,
+    }
+    return float(values[name])
+
+
+SCALED = {"mase", "msse", "rmsse"}
+
+
+@pytest.mark.parametrize("name", ["mae", "mse", "rmse", "mean_error", "wape", "mase", "msse", "rmsse",
+                                  "bias_units", "bias_pct"])
 @pytest.mark.parametrize("with_cutoff", [True, False])
-def test_equals_utilsforecast(cv_frame, ours, theirs, scaled, with_cutoff) -> None:
+def test_per_fold_values_equal_a_plain_loop(cv_frame, name, with_cutoff) -> None:
+    """Each (cutoff, series) value equals the metric computed by hand on that fold, with the
+    training series cut at the fold's cutoff; a series with a flat history gets NaN, and
+    every series of the frame keeps its row."""
     df, train = cv_frame
+    flat = pd.DataFrame({"unique_id": "d", "ds": np.arange(40), "y": 5.0})
+    train = pd.concat([train, flat], ignore_index=True)
+    d = df[df["unique_id"] == "a"].assign(unique_id="d", y=5.0)
+    df = pd.concat([df, d], ignore_index=True)
     if not with_cutoff:
         df = df[df["cutoff"] == 33].drop(columns="cutoff")
-    kwargs = {"seasonality": 1, "train_df": train} if scaled else {}
-    a = ours(df, ["m1", "m2"], **kwargs)
-    b = theirs(df, ["m1", "m2"], **kwargs)
-    keys = [c for c in ("cutoff", "unique_id") if c in b.columns]
-    a = a.sort_values(keys).reset_index(drop=True)
-    b = b.sort_values(keys).reset_index(drop=True)
-    np.testing.assert_allclose(a[["m1", "m2"]].to_numpy(), b[["m1", "m2"]].to_numpy(), rtol=1e-10)
+    fn = getattr(metrics, name)
+    out = fn(df, ["m1", "m2"], 1, train) if name in SCALED else fn(df, ["m1", "m2"])
+    keys = ["cutoff", "unique_id"] if with_cutoff else ["unique_id"]
+    assert len(out) == len(df[keys].drop_duplicates())
+    for _, row in out.iterrows():
+        fold = df[(df[keys] == row[keys]).all(axis=1)]
+        # with folds, each fold's training series ends at its cutoff; without, it is all of train
+        cutoff = row["cutoff"] if with_cutoff else np.inf
+        history = train[(train["unique_id"] == row["unique_id"]) & (train["ds"] <= cutoff)]
+        for model in ("m1", "m2"):
+            expected = _loop_metric(name, fold, history, model)
+            if np.isnan(expected):
+                assert np.isnan(row[model]), (name, row[keys].tolist(), model)
+            else:
+                assert row[model] == pytest.approx(expected, rel=1e-9), (name, row[keys].tolist(), model)
+    if name in SCALED:
+        assert out.loc[out["unique_id"] == "d", ["m1", "m2"]].isna().all().all()

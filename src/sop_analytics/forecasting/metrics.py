@@ -3,8 +3,11 @@
 Every function takes a frame with an id column (``unique_id``), the actuals (``y``) and one
 column per model holding that model's forecast, and returns one row per series (per
 ``(cutoff, unique_id)`` when a ``cutoff`` column is present, as cross-validation output has)
-and one column per model: the same shape as ``utilsforecast.losses``, so the two can be
-compared value for value.
+and one column per model: the shape of ``utilsforecast.losses``, which computes every metric it
+has (MAE, MSE, RMSE, bias, WAPE, MASE, MSSE, RMSSE). This module adds only what it lacks:
+pooling, a zero or undefined scale giving NaN instead of infinity, every series kept (also
+one with no training rows), and the metrics it has no name for (``bias_units``,
+``bias_pct``, ``tracking_signal``).
 
 ``pooled=True`` returns a single row instead. What "pooled" means is said per metric:
 
@@ -21,10 +24,11 @@ Sign convention: an error is ``forecast - actual``; a positive bias is over-fore
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
+from utilsforecast import losses as _ufl
 
 __all__ = [
     "bias_pct",
@@ -34,7 +38,6 @@ __all__ = [
     "mean_error",
     "mse",
     "msse",
-    "naive_scale",
     "rmse",
     "rmsse",
     "scaled_squared_error",
@@ -42,31 +45,37 @@ __all__ = [
     "wape",
 ]
 
+_POOLED_ID = "__all__"
+
 
 def _group_cols(df: pd.DataFrame, id_col: str, cutoff_col: str) -> list[str]:
     return [cutoff_col, id_col] if cutoff_col in df.columns else [id_col]
 
 
-def _sum_by(
-    df: pd.DataFrame, values: pd.DataFrame, group_cols: list[str], pooled: bool
+def _as_float(df: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    return df.assign(**{c: df[c].astype(float) for c in columns})
+
+
+def _finite(frame: pd.DataFrame, models: Sequence[str]) -> pd.DataFrame:
+    """Infinity (a zero denominator) becomes NaN."""
+    values = frame[list(models)].astype(float)
+    return frame.assign(**{m: values[m].where(np.isfinite(values[m])) for m in models})
+
+
+def _per_series(
+    loss: Callable, df: pd.DataFrame, models: Sequence[str], id_col: str, target_col: str,
+    cutoff_col: str, pooled: bool,
 ) -> pd.DataFrame:
-    """Sum ``values`` (same index as ``df``) per group, or over everything when pooled."""
+    """``utilsforecast.losses.<loss>`` per series, or over every row as one series when pooled."""
+    frame = _as_float(df, [*models, target_col])
     if pooled:
-        return values.sum(min_count=0).to_frame().T.reset_index(drop=True)
-    keys = [df[c] for c in group_cols]
-    return values.groupby(keys, sort=True).sum().reset_index()
-
-
-def _count_by(df: pd.DataFrame, group_cols: list[str], pooled: bool) -> pd.Series:
+        frame = frame.drop(columns=[cutoff_col], errors="ignore").assign(**{id_col: _POOLED_ID})
+    out = loss(frame, list(models), id_col=id_col, target_col=target_col, cutoff_col=cutoff_col)
+    out = _finite(out, models)
     if pooled:
-        return pd.Series([float(len(df))])
-    return df.groupby(group_cols, sort=True).size().astype(float).reset_index(drop=True)
-
-
-def _errors(df: pd.DataFrame, models: Sequence[str], target_col: str) -> pd.DataFrame:
-    """``forecast - actual`` for each model column, as float."""
-    y = df[target_col].astype(float)
-    return pd.DataFrame({m: df[m].astype(float) - y for m in models}, index=df.index)
+        return out[list(models)].reset_index(drop=True)
+    groups = _group_cols(df, id_col, cutoff_col)
+    return out.sort_values(groups, kind="mergesort")[groups + list(models)].reset_index(drop=True)
 
 
 def _ratio(
@@ -81,6 +90,19 @@ def _ratio(
     return out
 
 
+def _sum_by(df: pd.DataFrame, values: pd.DataFrame, group_cols: list[str], pooled: bool) -> pd.DataFrame:
+    """Sum ``values`` (same index as ``df``) per group, or over everything when pooled."""
+    if pooled:
+        return values.sum(min_count=0).to_frame().T.reset_index(drop=True)
+    return values.groupby([df[c] for c in group_cols], sort=True).sum().reset_index()
+
+
+def _errors(df: pd.DataFrame, models: Sequence[str], target_col: str) -> pd.DataFrame:
+    """``forecast - actual`` for each model column, as float."""
+    y = df[target_col].astype(float)
+    return pd.DataFrame({m: df[m].astype(float) - y for m in models}, index=df.index)
+
+
 def mae(
     df: pd.DataFrame,
     models: Sequence[str],
@@ -90,10 +112,8 @@ def mae(
     cutoff_col: str = "cutoff",
     pooled: bool = False,
 ) -> pd.DataFrame:
-    """Mean absolute error: ``MAE = mean_t |yhat_t - y_t|``."""
-    groups = _group_cols(df, id_col, cutoff_col)
-    abs_err = _sum_by(df, _errors(df, models, target_col).abs(), groups, pooled)
-    return _ratio(abs_err, _count_by(df, groups, pooled), models)
+    """Mean absolute error: ``MAE = mean_t |yhat_t - y_t|`` (``utilsforecast.losses.mae``)."""
+    return _per_series(_ufl.mae, df, models, id_col, target_col, cutoff_col, pooled)
 
 
 def mse(
@@ -105,10 +125,8 @@ def mse(
     cutoff_col: str = "cutoff",
     pooled: bool = False,
 ) -> pd.DataFrame:
-    """Mean squared error: ``MSE = mean_t (yhat_t - y_t)^2``."""
-    groups = _group_cols(df, id_col, cutoff_col)
-    sq_err = _sum_by(df, _errors(df, models, target_col) ** 2, groups, pooled)
-    return _ratio(sq_err, _count_by(df, groups, pooled), models)
+    """Mean squared error: ``MSE = mean_t (yhat_t - y_t)^2`` (``utilsforecast.losses.mse``)."""
+    return _per_series(_ufl.mse, df, models, id_col, target_col, cutoff_col, pooled)
 
 
 def rmse(
@@ -120,10 +138,8 @@ def rmse(
     cutoff_col: str = "cutoff",
     pooled: bool = False,
 ) -> pd.DataFrame:
-    """Root mean squared error: ``RMSE = sqrt(mean_t (yhat_t - y_t)^2)``."""
-    out = mse(df, models, id_col=id_col, target_col=target_col, cutoff_col=cutoff_col, pooled=pooled)
-    out[list(models)] = np.sqrt(out[list(models)])
-    return out
+    """Root mean squared error: ``RMSE = sqrt(mean_t (yhat_t - y_t)^2)`` (``utilsforecast``)."""
+    return _per_series(_ufl.rmse, df, models, id_col, target_col, cutoff_col, pooled)
 
 
 def wape(
@@ -135,18 +151,14 @@ def wape(
     cutoff_col: str = "cutoff",
     pooled: bool = False,
 ) -> pd.DataFrame:
-    """Weighted absolute percentage error: ``WAPE = sum_t |yhat_t - y_t| / sum_t |y_t|``.
+    """Weighted absolute percentage error: ``WAPE = sum_t |yhat_t - y_t| / sum_t |y_t|``
+    (``utilsforecast.losses.wape``).
 
     Pooled: the sums run over every row of every series (never netted). NaN when the
     actuals sum to zero. Warning: on intermittent demand an all-zero forecast often has
     the lowest WAPE (it scores exactly 1.0); never select models on WAPE alone.
     """
-    groups = _group_cols(df, id_col, cutoff_col)
-    abs_err = _sum_by(df, _errors(df, models, target_col).abs(), groups, pooled)
-    abs_y = df[target_col].astype(float).abs()
-    den = abs_y.sum() if pooled else abs_y.groupby([df[c] for c in groups], sort=True).sum().reset_index(drop=True)
-    den = pd.Series([den]) if pooled else den
-    return _ratio(abs_err, den, models)
+    return _per_series(_ufl.wape, df, models, id_col, target_col, cutoff_col, pooled)
 
 
 def mean_error(
@@ -158,10 +170,8 @@ def mean_error(
     cutoff_col: str = "cutoff",
     pooled: bool = False,
 ) -> pd.DataFrame:
-    """Mean error (``utilsforecast.losses.bias``): ``ME = mean_t (yhat_t - y_t)``."""
-    groups = _group_cols(df, id_col, cutoff_col)
-    err = _sum_by(df, _errors(df, models, target_col), groups, pooled)
-    return _ratio(err, _count_by(df, groups, pooled), models)
+    """Mean error: ``ME = mean_t (yhat_t - y_t)`` (``utilsforecast.losses.bias``)."""
+    return _per_series(_ufl.bias, df, models, id_col, target_col, cutoff_col, pooled)
 
 
 def bias_units(
@@ -222,54 +232,27 @@ def tracking_signal(
     return _mean_of_series(out, models) if pooled else out[groups + list(models)]
 
 
-def naive_scale(
-    train_df: pd.DataFrame,
-    *,
-    seasonality: int = 1,
-    power: int = 1,
-    cutoffs: pd.DataFrame | None = None,
-    id_col: str = "unique_id",
-    time_col: str = "ds",
-    target_col: str = "y",
-    cutoff_col: str = "cutoff",
-) -> pd.DataFrame:
-    """In-sample (seasonal) naive error of each training series, the denominator of MASE/RMSSE.
-
-    ``scale = mean_{t > m} |y_t - y_{t-m}| ** power`` over the training series, with
-    ``m = seasonality`` (1 = naive, 12 = seasonal naive on monthly data) and ``power`` 1 for
-    MASE, 2 for MSSE/RMSSE. With ``cutoffs`` (columns ``unique_id, cutoff``, e.g. the
-    distinct pairs of a cross-validation frame) the training series of each pair is the
-    history up to and including its cutoff. Series with at most ``m`` points get NaN.
-    """
-    train = train_df[[id_col, time_col, target_col]].sort_values([id_col, time_col], kind="mergesort")
-    keys = [id_col]
-    if cutoffs is not None:
-        pairs = cutoffs[[id_col, cutoff_col]].drop_duplicates()
-        train = train.merge(pairs, on=id_col, how="inner")
-        train = train[train[time_col] <= train[cutoff_col]]
-        keys = [cutoff_col, id_col]
-        train = train.sort_values(keys + [time_col], kind="mergesort")
-    y = train[target_col].astype(float)
-    lagged = y.groupby([train[k] for k in keys], sort=False).shift(seasonality)
-    diff = (y - lagged).abs() ** power
-    scale = diff.groupby([train[k] for k in keys], sort=True).mean().rename("scale").reset_index()
-    return scale
-
-
 def _mean_of_series(per_series: pd.DataFrame, models: Sequence[str]) -> pd.DataFrame:
     """Mean of per-series values skipping NaN, as a one-row frame."""
     return per_series[list(models)].astype(float).mean(skipna=True).to_frame().T.reset_index(drop=True)
 
 
 def _scaled(
-    numerator: pd.DataFrame,
-    scale: pd.DataFrame,
-    models: Sequence[str],
-    group_cols: list[str],
-    pooled: bool,
+    loss: Callable, df: pd.DataFrame, models: Sequence[str], seasonality: int, train_df: pd.DataFrame,
+    id_col: str, target_col: str, cutoff_col: str, time_col: str, pooled: bool,
 ) -> pd.DataFrame:
-    merged = numerator.merge(scale, on=group_cols, how="left")
-    out = _ratio(merged[group_cols + list(models)], merged["scale"], models)
+    """A scaled ``utilsforecast.losses`` metric per series, keeping every series of ``df``
+    (NaN where the training series is too short or its scale is zero); pooled: the mean
+    of the finite per-series values."""
+    groups = _group_cols(df, id_col, cutoff_col)
+    frame = _as_float(df, [*models, target_col])
+    train = train_df[[id_col, time_col, target_col]].astype({target_col: float})
+    train = train.sort_values([id_col, time_col], kind="mergesort")
+    out = loss(frame, list(models), seasonality, train, id_col=id_col, target_col=target_col,
+               cutoff_col=cutoff_col, time_col=time_col)
+    out = _finite(out, models)
+    every = frame[groups].drop_duplicates().sort_values(groups, kind="mergesort")
+    out = every.merge(out[groups + list(models)], on=groups, how="left").reset_index(drop=True)
     return _mean_of_series(out, models) if pooled else out
 
 
@@ -285,20 +268,15 @@ def mase(
     time_col: str = "ds",
     pooled: bool = False,
 ) -> pd.DataFrame:
-    """Mean absolute scaled error: ``MASE = MAE / mean_{t>m} |y_t - y_{t-m}|`` (training).
+    """Mean absolute scaled error: ``MASE = MAE / mean_{t>m} |y_t - y_{t-m}|`` (training;
+    ``utilsforecast.losses.mase``).
 
     ``seasonality`` m = 1 scales by the in-sample naive error, 12 by the seasonal naive
-    on monthly data. A zero scale (a constant or all-zero training series) gives NaN,
-    never infinity; pooled MASE is the mean of the finite per-series values.
+    on monthly data. With a ``cutoff`` column the training series of each fold is the
+    history up to its cutoff. A zero scale (a constant or all-zero training series) gives
+    NaN, never infinity; pooled MASE is the mean of the finite per-series values.
     """
-    groups = _group_cols(df, id_col, cutoff_col)
-    cutoffs = df[groups] if cutoff_col in df.columns else None
-    scale = naive_scale(
-        train_df, seasonality=seasonality, power=1, cutoffs=cutoffs, id_col=id_col,
-        time_col=time_col, target_col=target_col, cutoff_col=cutoff_col,
-    )
-    num = mae(df, models, id_col=id_col, target_col=target_col, cutoff_col=cutoff_col)
-    return _scaled(num, scale, models, groups, pooled)
+    return _scaled(_ufl.mase, df, models, seasonality, train_df, id_col, target_col, cutoff_col, time_col, pooled)
 
 
 def msse(
@@ -313,18 +291,12 @@ def msse(
     time_col: str = "ds",
     pooled: bool = False,
 ) -> pd.DataFrame:
-    """Mean squared scaled error: ``MSSE = MSE / mean_{t>m} (y_t - y_{t-m})^2`` (training).
+    """Mean squared scaled error: ``MSSE = MSE / mean_{t>m} (y_t - y_{t-m})^2`` (training;
+    ``utilsforecast.losses.msse``).
 
     Zero scale gives NaN. Pooled: mean of the finite per-series values.
     """
-    groups = _group_cols(df, id_col, cutoff_col)
-    cutoffs = df[groups] if cutoff_col in df.columns else None
-    scale = naive_scale(
-        train_df, seasonality=seasonality, power=2, cutoffs=cutoffs, id_col=id_col,
-        time_col=time_col, target_col=target_col, cutoff_col=cutoff_col,
-    )
-    num = mse(df, models, id_col=id_col, target_col=target_col, cutoff_col=cutoff_col)
-    return _scaled(num, scale, models, groups, pooled)
+    return _scaled(_ufl.msse, df, models, seasonality, train_df, id_col, target_col, cutoff_col, time_col, pooled)
 
 
 def scaled_squared_error(
@@ -363,14 +335,9 @@ def rmsse(
     time_col: str = "ds",
     pooled: bool = False,
 ) -> pd.DataFrame:
-    """Root mean squared scaled error: ``RMSSE = sqrt(MSSE)`` (the M5 accuracy measure).
+    """Root mean squared scaled error: ``RMSSE = sqrt(MSSE)`` (the M5 accuracy measure;
+    ``utilsforecast.losses.rmsse``).
 
     Zero scale gives NaN. Pooled: mean of the finite per-series RMSSE values.
     """
-    groups = _group_cols(df, id_col, cutoff_col)
-    out = msse(
-        df, models, seasonality, train_df, id_col=id_col, target_col=target_col,
-        cutoff_col=cutoff_col, time_col=time_col,
-    )
-    out[list(models)] = np.sqrt(out[list(models)])
-    return _mean_of_series(out, models) if pooled else out[groups + list(models)]
+    return _scaled(_ufl.rmsse, df, models, seasonality, train_df, id_col, target_col, cutoff_col, time_col, pooled)
