@@ -29,7 +29,8 @@ out on cost: at ~0.3-0.6 s a series it alone would exceed the 10k-SKU budget.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -57,8 +58,11 @@ __all__ = [
     "ENSEMBLES",
     "GLOBAL_ML",
     "METHODS",
+    "REGISTRY",
     "SEASONAL_METHODS",
+    "TIE_ORDER",
     "YARDSTICKS",
+    "Method",
     "PromoLift",
     "candidate_methods",
     "effective_method",
@@ -67,23 +71,90 @@ __all__ = [
     "top_down_split",
 ]
 
-YARDSTICKS: tuple[str, ...] = ("Naive", "SeasonalNaive")
 ENSEMBLE = "Ensemble"
 # median (= mean) of the best statistical candidate and the global ML model of a family segment
 ENSEMBLE_ML = "EnsembleML"
 ENSEMBLES: tuple[str, ...] = (ENSEMBLE, ENSEMBLE_ML)
 # global LightGBM across the SKUs of a family segment (sop_analytics.forecasting.ml)
 GLOBAL_ML = "GlobalLGBM"
-SEASONAL_METHODS: tuple[str, ...] = ("AutoETS", "AutoTheta", "MSTL", "SeasonalNaive", "PromoLift")
-# models whose intervals come only from conformal calibration (no native distribution)
-CONFORMAL_ONLY: tuple[str, ...] = (
-    "CrostonSBA", "TSB", "ADIDA", "IMAPA", "WindowAverage",
-)
-METHODS: tuple[str, ...] = (
-    "AutoETS", "AutoTheta", "MSTL", "PromoLift", "CrostonSBA", "TSB", "ADIDA", "IMAPA",
-    "HistoricAverage", "WindowAverage", "ZeroModel", "Naive", "SeasonalNaive", GLOBAL_ML,
-)
 NONSEASONAL_SUFFIX = "[nonseasonal]"
+SEGMENTS: tuple[str, ...] = ("continuous", "intermittent", "new", "inactive")
+
+
+@dataclass(frozen=True)
+class Method:
+    """One forecasting method: everything the backtest, the selection and the fit need to
+    know of it. A new method is one entry of ``REGISTRY``.
+
+    - ``build(season_length, intervals, alias)`` makes the statsforecast model (``None``
+      for a global model fitted outside statsforecast);
+    - ``segments``: the demand segments it is a candidate (or yardstick) of;
+    - ``simplicity``: exact score ties go to the lowest (simpler, cheaper first);
+    - ``seasonal``: takes the season length, and runs in a non-seasonal form
+      (``nonseasonal_form``, default ``<name>[nonseasonal]``) below two seasons of history;
+    - ``needs_seasons``: a candidate only when the backtest windows hold two seasons;
+    - ``promo_only``: a candidate only in promotion-driven families;
+    - ``yardstick``: scored as a reference, listed after the candidates;
+    - ``conformal_only``: no native distribution, intervals only from conformal calibration;
+    - ``global_model``: a candidate only when the ML candidate is switched on.
+    """
+
+    name: str
+    build: Callable[[int, ConformalIntervals | None, str], Any] | None
+    segments: tuple[str, ...]
+    simplicity: int
+    seasonal: bool = False
+    nonseasonal_form: str | None = None
+    needs_seasons: bool = False
+    promo_only: bool = False
+    yardstick: bool = False
+    conformal_only: bool = False
+    global_model: bool = False
+
+
+_STAT = ("continuous", "intermittent", "new")
+# registry order is the order of backtest columns and of candidate lists
+REGISTRY: tuple[Method, ...] = (
+    Method("AutoETS", lambda sl, pi, alias: AutoETS(season_length=sl, alias=alias, prediction_intervals=pi),
+           ("continuous",), 10, seasonal=True),
+    Method("AutoTheta", lambda sl, pi, alias: AutoTheta(season_length=sl, alias=alias, prediction_intervals=pi),
+           ("continuous",), 9, seasonal=True),
+    Method("MSTL", lambda sl, pi, alias: MSTL(season_length=sl, alias=alias, prediction_intervals=pi),
+           ("continuous",), 11, seasonal=True, nonseasonal_form="AutoETS" + NONSEASONAL_SUFFIX,
+           needs_seasons=True),
+    Method("PromoLift", lambda sl, pi, alias: PromoLift(season_length=sl, alias=alias),
+           ("continuous",), 12, seasonal=True, promo_only=True),
+    Method("CrostonSBA", lambda sl, pi, alias: CrostonSBA(alias=alias, prediction_intervals=pi),
+           ("intermittent",), 5, conformal_only=True),
+    Method("TSB", lambda sl, pi, alias: TSB(alpha_d=0.1, alpha_p=0.1, alias=alias, prediction_intervals=pi),
+           ("intermittent",), 6, conformal_only=True),
+    Method("ADIDA", lambda sl, pi, alias: ADIDA(alias=alias, prediction_intervals=pi),
+           ("intermittent",), 7, conformal_only=True),
+    Method("IMAPA", lambda sl, pi, alias: IMAPA(alias=alias, prediction_intervals=pi),
+           ("intermittent",), 8, conformal_only=True),
+    Method("HistoricAverage", lambda sl, pi, alias: HistoricAverage(alias=alias, prediction_intervals=pi),
+           ("new",), 3),
+    Method("WindowAverage", lambda sl, pi, alias: WindowAverage(window_size=3, alias=alias, prediction_intervals=pi),
+           ("new",), 4, conformal_only=True),
+    Method("ZeroModel", lambda sl, pi, alias: ZeroModel(alias=alias), ("inactive",), 2),
+    Method("Naive", lambda sl, pi, alias: Naive(alias=alias, prediction_intervals=pi), _STAT, 0, yardstick=True),
+    Method("SeasonalNaive", lambda sl, pi, alias: SeasonalNaive(season_length=sl, alias=alias, prediction_intervals=pi),
+           ("continuous", "intermittent"), 1, seasonal=True, nonseasonal_form="Naive", needs_seasons=True,
+           yardstick=True),
+    Method(GLOBAL_ML, None, _STAT, 13, global_model=True),
+)
+_BY_NAME = {m.name: m for m in REGISTRY}
+
+METHODS: tuple[str, ...] = tuple(m.name for m in REGISTRY)
+YARDSTICKS: tuple[str, ...] = tuple(m.name for m in REGISTRY if m.yardstick)
+SEASONAL_METHODS: tuple[str, ...] = tuple(m.name for m in REGISTRY if m.seasonal)
+# models whose intervals come only from conformal calibration (no native distribution)
+CONFORMAL_ONLY: tuple[str, ...] = tuple(m.name for m in REGISTRY if m.conformal_only)
+# order used to break exact ties: simpler / cheaper first, the ensembles last
+TIE_ORDER: dict[str, int] = {
+    name: i for i, name in enumerate(
+        [m.name for m in sorted(REGISTRY, key=lambda m: m.simplicity)] + list(ENSEMBLES))
+}
 
 
 def min_train_length(segment: str, seasonal: bool, season_length: int) -> int:
@@ -103,29 +174,22 @@ def min_train_length(segment: str, seasonal: bool, season_length: int) -> int:
 
 
 def candidate_methods(segment: str, *, seasonal: bool, promo: bool = False, ml: bool = False) -> list[str]:
-    """Candidate method names for a segment (yardsticks last).
+    """Candidate method names for a segment (yardsticks last), read from ``REGISTRY``.
 
     ``seasonal`` says whether the backtest windows have at least two seasons of training
-    history; without it the seasonal candidates are replaced by their non-seasonal forms
-    (see :func:`effective_method`) and SeasonalNaive is dropped. ``promo`` adds PromoLift
-    to the continuous segment of promotion-driven families. ``ml`` adds the global
-    LightGBM model (``GlobalLGBM``, :mod:`sop_analytics.forecasting.ml`) to the continuous,
-    intermittent and new segments (the family segment needs several series to learn across).
+    history; without it the methods that need two seasons (MSTL, SeasonalNaive) are left
+    out and the other seasonal candidates run in their non-seasonal forms (see
+    :func:`effective_method`). ``promo`` adds PromoLift to the continuous segment of
+    promotion-driven families. ``ml`` adds the global LightGBM model (``GlobalLGBM``,
+    :mod:`sop_analytics.forecasting.ml`) to the continuous, intermittent and new segments
+    (the family segment needs several series to learn across).
     """
-    extra = [GLOBAL_ML] if ml and segment in ("continuous", "intermittent", "new") else []
-    if segment == "continuous":
-        methods = ["AutoETS", "AutoTheta"] + (["MSTL"] if seasonal else [])
-        if promo:
-            methods.append("PromoLift")
-    elif segment == "intermittent":
-        methods = ["CrostonSBA", "TSB", "ADIDA", "IMAPA"]
-    elif segment == "new":
-        return ["HistoricAverage", "WindowAverage"] + extra + ["Naive"]
-    elif segment == "inactive":
-        return ["ZeroModel"]
-    else:
+    if segment not in SEGMENTS:
         raise ValueError(f"unknown segment {segment!r}")
-    return methods + extra + (list(YARDSTICKS) if seasonal else ["Naive"])
+    fits = [m for m in REGISTRY if segment in m.segments and (seasonal or not m.needs_seasons)
+            and (promo or not m.promo_only) and (ml or not m.global_model)]
+    return ([m.name for m in fits if not m.yardstick and not m.global_model]
+            + [m.name for m in fits if m.global_model] + [m.name for m in fits if m.yardstick])
 
 
 def effective_method(method: str, n_obs: int, season_length: int) -> str:
@@ -135,13 +199,10 @@ def effective_method(method: str, n_obs: int, season_length: int) -> str:
     PromoLift run with ``season_length=1`` (named ``<method>[nonseasonal]``), MSTL becomes
     non-seasonal AutoETS and SeasonalNaive becomes Naive.
     """
-    if method not in SEASONAL_METHODS or n_obs >= 2 * season_length or season_length <= 1:
+    spec = _BY_NAME.get(method)
+    if spec is None or not spec.seasonal or n_obs >= 2 * season_length or season_length <= 1:
         return method
-    if method == "MSTL":
-        return "AutoETS" + NONSEASONAL_SUFFIX
-    if method == "SeasonalNaive":
-        return "Naive"
-    return method + NONSEASONAL_SUFFIX
+    return spec.nonseasonal_form or method + NONSEASONAL_SUFFIX
 
 
 def make_model(
@@ -157,37 +218,12 @@ def make_model(
     """
     nonseasonal = method.endswith(NONSEASONAL_SUFFIX)
     base = method[: -len(NONSEASONAL_SUFFIX)] if nonseasonal else method
-    sl = 1 if nonseasonal else season_length
-    pi = prediction_intervals
-    if base == "AutoETS":
-        return AutoETS(season_length=sl, alias=method, prediction_intervals=pi)
-    if base == "AutoTheta":
-        return AutoTheta(season_length=sl, alias=method, prediction_intervals=pi)
-    if base == "MSTL":
-        return MSTL(season_length=sl, alias=method, prediction_intervals=pi)
-    if base == "PromoLift":
-        return PromoLift(season_length=sl, alias=method)
-    if base == "CrostonSBA":
-        return CrostonSBA(alias=method, prediction_intervals=pi)
-    if base == "TSB":
-        return TSB(alpha_d=0.1, alpha_p=0.1, alias=method, prediction_intervals=pi)
-    if base == "ADIDA":
-        return ADIDA(alias=method, prediction_intervals=pi)
-    if base == "IMAPA":
-        return IMAPA(alias=method, prediction_intervals=pi)
-    if base == "HistoricAverage":
-        return HistoricAverage(alias=method, prediction_intervals=pi)
-    if base == "WindowAverage":
-        return WindowAverage(window_size=3, alias=method, prediction_intervals=pi)
-    if base == "ZeroModel":
-        return ZeroModel(alias=method)
-    if base == GLOBAL_ML:
-        raise ValueError(f"{GLOBAL_ML} is a global model: fitted by sop_analytics.forecasting.ml, not statsforecast")
-    if base == "Naive":
-        return Naive(alias=method, prediction_intervals=pi)
-    if base == "SeasonalNaive":
-        return SeasonalNaive(season_length=sl, alias=method, prediction_intervals=pi)
-    raise ValueError(f"unknown forecasting method {method!r}; known: {', '.join(METHODS)}")
+    spec = _BY_NAME.get(base)
+    if spec is None:
+        raise ValueError(f"unknown forecasting method {method!r}; known: {', '.join(METHODS)}")
+    if spec.build is None:
+        raise ValueError(f"{base} is a global model: fitted by sop_analytics.forecasting.ml, not statsforecast")
+    return spec.build(1 if nonseasonal else season_length, prediction_intervals, method)
 
 
 class PromoLift:

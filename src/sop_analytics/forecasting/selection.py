@@ -58,6 +58,7 @@ from sop_analytics.forecasting.candidates import (
     ENSEMBLES,
     GLOBAL_ML,
     METHODS,
+    TIE_ORDER,
     YARDSTICKS,
     candidate_methods,
     make_model,
@@ -97,15 +98,8 @@ SELECTION_SCHEMA: dict[str, str] = {
     "selection_reason": "object",
 }
 
-# order used to break exact ties: simpler / cheaper first
-_TIE_ORDER = {
-    m: i
-    for i, m in enumerate(
-        ["Naive", "SeasonalNaive", "ZeroModel", "HistoricAverage", "WindowAverage",
-         "CrostonSBA", "TSB", "ADIDA", "IMAPA", "AutoTheta", "AutoETS", "MSTL",
-         "PromoLift", GLOBAL_ML, ENSEMBLE, ENSEMBLE_ML]
-    )
-}
+# order used to break exact ties: simpler / cheaper first (candidates.REGISTRY)
+_TIE_ORDER = TIE_ORDER
 _FALLBACK = "Naive"
 # scored beside the candidates in every backtested segment, never selected (rank 0)
 ZERO_REFERENCE = "ZeroForecast"
