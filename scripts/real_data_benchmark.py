@@ -85,7 +85,7 @@ class RealSet:
 class CarParts(RealSet):
     def write_landing(self, out: Path) -> None:
         from sop_analytics.carparts import carparts_items, carparts_shipments, read_long
-        from sop_analytics.demo.writer import write_entity
+        from sop_analytics.extracts import write_entity
 
         long = read_long(DATA / "carparts_long.csv")
         landing = out / "landing"

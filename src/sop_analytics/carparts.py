@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .demo.writer import write_entity
+from .extracts import write_entity
 
 FAMILY = "CAR_PARTS"
 

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .demo.writer import write_entity
+from .extracts import write_entity
 
 FAMILY_PREFIX = "RETAIL_"
 WEEK_YEAR_BASE = 2001

@@ -40,7 +40,10 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from sop_analytics.app import data  # noqa: E402
 from sop_analytics.app.decisions import next_leadership_decision_id  # noqa: E402
-from sop_analytics.cycles import DECISION_COLUMNS, previous_cycles  # noqa: E402
+from sop_analytics.cycles import previous_cycles  # noqa: E402
+from sop_analytics.contract import columns  # noqa: E402
+
+DECISION_COLUMNS = columns("plan/decisions")
 
 pytestmark = pytest.mark.dbt
 

@@ -13,7 +13,7 @@ import pytest
 from sop_analytics.app.decisions import (
     DecisionRefused, append_decision, append_leadership_decision, next_leadership_decision_id,
 )
-from sop_analytics.cycles import DECISION_COLUMNS, LEADERSHIP_COLUMNS
+from sop_analytics.app.decisions import DECISION_COLUMNS, LEADERSHIP_COLUMNS
 
 # an earlier file as pandas writes it (the scripted planner): a quoted rationale, no final newline
 EARLIER = ('proposal_id,decision,adjusted_quantity,rationale,decided_by,decided_at\n'

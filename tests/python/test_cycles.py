@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sop_analytics.cycles import decide_proposals, previous_cycles
+from sop_analytics.cycles import previous_cycles
+from sop_analytics.demo.planner import decide_proposals
 
 
 def test_previous_cycles_cross_the_year():
@@ -33,7 +34,7 @@ def test_scripted_planner_accepts_rejects_and_modifies_with_reasons():
 
 
 def test_scripted_leadership_review_decides_the_largest_risks_and_lets_one_slip():
-    from sop_analytics.cycles import LEADERSHIP_COLUMNS, decide_risks
+    from sop_analytics.demo.planner import LEADERSHIP_COLUMNS, decide_risks
 
     risks = pd.DataFrame({"risk_id": ["RSK-a", "RSK-b", "RSK-c"],
                           "risk_type": ["capacity_overload", "late_supplier", "projected_shortage"],

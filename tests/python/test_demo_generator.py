@@ -180,7 +180,7 @@ def test_numbers_are_plain_with_at_most_4_decimals(planted: Path) -> None:
 
 
 def test_primary_keys_are_unique_in_clean(clean: Path) -> None:
-    from sop_analytics.demo.writer import PRIMARY_KEYS
+    from sop_analytics.extracts import PRIMARY_KEYS
 
     for entity, keys in PRIMARY_KEYS.items():
         frame = read(clean, entity)

@@ -348,7 +348,7 @@ def test_cut_off_shift_is_found_beside_a_small_difference(edge_build):
 def tiny_erp_landing(folder: Path, n_unknown: int, n_shipments: int = 30) -> Path:
     """Three items and ``n_shipments`` weekly shipment lines, ``n_unknown`` of them of an item
     that erp/items does not list."""
-    from sop_analytics.demo.writer import write_entity
+    from sop_analytics.extracts import write_entity
 
     landing = folder / "landing"
     write_entity(landing, "erp/items", pd.DataFrame({
@@ -396,7 +396,7 @@ def test_landed_calendar_that_stops_short_is_reported(tmp_path):
     does not cover are reported with entity, dates and count, and as they are 30% of the
     shipments the build stops."""
     from sop_analytics.calendar import fiscal_calendar
-    from sop_analytics.demo.writer import write_entity
+    from sop_analytics.extracts import write_entity
 
     landing = tiny_erp_landing(tmp_path, n_unknown=0)
     write_entity(landing, "master/fiscal_calendar", fiscal_calendar("2024-03-03", "2026-12-31"))

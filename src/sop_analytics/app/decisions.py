@@ -25,7 +25,10 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from sop_analytics.cycles import DECISION_COLUMNS, LEADERSHIP_COLUMNS
+from sop_analytics.contract import columns
+
+DECISION_COLUMNS = columns("plan/decisions")
+LEADERSHIP_COLUMNS = columns("plan/leadership_decisions")
 
 __all__ = [
     "DECISIONS", "LEADERSHIP_DECISIONS", "DecisionRefused", "append_decision",

@@ -8,6 +8,6 @@ returns the manifest (``<out>/manifest.json``; its ``plants`` list says what was
 
 from .codes import normalize_code
 from .generator import generate
-from .writer import CONTRACT, contract_columns
+from ..extracts import CONTRACT, contract_columns
 
 __all__ = ["CONTRACT", "contract_columns", "generate", "normalize_code"]

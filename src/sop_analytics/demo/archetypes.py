@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from .codes import normalize_code
-from .writer import CONTRACT
+from ..extracts import CONTRACT
 
 SHIFT_DAYS = 20_454  # 56 years = 2,922 weeks
 SHIFT_YEARS = 56

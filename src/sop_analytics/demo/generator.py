@@ -45,7 +45,7 @@ from .operations import (
     expected_by_month,
     shipments_from_orders,
 )
-from .writer import CONTRACT, write_entity
+from ..extracts import CONTRACT, write_entity
 
 VARIANTS = ("planted", "clean")
 ARCHETYPES = ("medical", "distributor")
