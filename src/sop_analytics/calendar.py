@@ -1,7 +1,8 @@
 """Fiscal calendar: 4-4-5 weeks per quarter, year ending on the Saturday nearest 31 December.
 
 The dbt project builds the same calendar in SQL when ``master/fiscal_calendar`` is absent;
-keep both in step (tests/python/test_calendar.py pins the boundaries).
+``test_sql_calendar_equals_the_python_calendar_1990_to_2040`` proves the two give every date
+of fiscal years 1990-2040 the same year, period and week (and pins the boundaries).
 
 Rules
 -----

@@ -6,6 +6,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 try:
@@ -60,3 +61,30 @@ def test_full_range_is_contiguous_and_known_dates_map() -> None:
 
 def test_period_id() -> None:
     assert period_id(2025, 7) == "2025-07"
+
+
+@pytest.mark.dbt
+def test_sql_calendar_equals_the_python_calendar_1990_to_2040(tmp_path) -> None:
+    """The 4-4-5 calendar is written twice: in SQL (int_calendar_days, generated when no
+    master/fiscal_calendar is landed) and in Python (sop_analytics.calendar, which writes the
+    demo's master/fiscal_calendar). Over fiscal years 1990-2040, both give every date the
+    same fiscal year, period and week."""
+    from conftest import run_dbt
+    from sop_analytics.calendar import fiscal_year_end, fiscal_year_start
+    from sop_analytics.demo import generate
+
+    generate(tmp_path / "company", seed=42, variant="clean", n_skus=30, n_customers=10, archetype="distributor")
+    landing = tmp_path / "company" / "landing"
+    assert not (landing / "master" / "fiscal_calendar.csv").exists()  # so the SQL generates it
+    run = run_dbt(landing, tmp_path / "run", "run", "--select", "+int_calendar_days",
+                  dbt_vars={"calendar_start_year": 1990, "calendar_end_year": 2040})
+    assert run.returncode == 0, run.output[-3000:]
+    sql = run.frame(
+        "select calendar_date as date, fiscal_year, fiscal_period, fiscal_week, calendar_source "
+        "from intermediate.int_calendar_days where fiscal_year between 1990 and 2040 order by calendar_date")
+    assert set(sql.pop("calendar_source")) == {"generated_445"}
+    python = fiscal_calendar(fiscal_year_start(1990), fiscal_year_end(2040))
+    assert len(python) == (fiscal_year_end(2040) - fiscal_year_start(1990)).days + 1
+    sql["date"] = pd.to_datetime(sql["date"])
+    sql = sql.astype({"fiscal_year": "int64", "fiscal_period": "int64", "fiscal_week": "int64"})
+    pd.testing.assert_frame_equal(sql.reset_index(drop=True), python, check_dtype=False)
