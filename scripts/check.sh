@@ -25,4 +25,4 @@ echo "== pytest"
 # the session's planted demo build (tests/python/conftest.py) reuses the build above when
 # its landing folder is byte for byte the one the fixture generates, instead of a second one
 # on every core: conftest.py keeps the tests that share a build on one worker (see there)
-SOP_REUSE_DEMO_BUILD=1 python -m pytest -n auto --dist loadgroup --no-loadscopereorder --durations=40
+SOP_REUSE_DEMO_BUILD=1 python -m pytest -n auto --dist loadgroup --no-loadscope-reorder --durations=40
