@@ -10,12 +10,17 @@ which sees numpy's allocations; tracemalloc does not). Jobs:
   (one ``cross_validation`` per segment with the same candidates and windows, one
   ``forecast`` per chosen method), the denominator of the overhead ratio;
 * ``per_sku``: the statsforecast tutorial approach, every candidate on every SKU through
-  ``cross_validation`` + ``forecast``, best model picked per SKU.
+  ``cross_validation`` + ``forecast``, best model picked per SKU;
+* ``dask``: ``run_forecasting`` with ``engine="dask"`` (Fugue on a local Dask cluster of
+  ``--n-jobs`` workers), against ``pipeline`` (the local engine) in the same run: the
+  distributed engine's overhead on one machine (``--dask-sizes``).
 
 Usage::
 
     python scripts/benchmark_forecasting.py --sizes 1000 10000 --plain-sizes 1000 10000 \
         --per-sku-sizes 1000 --n-jobs 2 --seed 42
+    python scripts/benchmark_forecasting.py --sizes 1000 --plain-sizes --per-sku-sizes \
+        --dask-sizes 1000 --n-jobs 2
 """
 
 from __future__ import annotations
@@ -110,6 +115,14 @@ def _job_pipeline(history: pd.DataFrame, n_jobs: int) -> dict:
             "classes": out["classification"]["demand_class"].value_counts().to_dict()}
 
 
+def _job_dask(history: pd.DataFrame, n_jobs: int) -> dict:
+    from sop_analytics.forecasting import run_forecasting
+
+    out = run_forecasting(history, horizon=HORIZON, n_windows=N_WINDOWS, pins=None, season_length=SEASON, n_jobs=n_jobs,
+                engine="dask")
+    return {"forecast_rows": len(out["forecast"])}
+
+
 def _job_plain(history: pd.DataFrame, n_jobs: int) -> dict:
     """The same statsforecast work as the pipeline, with none of its bookkeeping."""
     from statsforecast import StatsForecast
@@ -189,7 +202,8 @@ def _child(job: str, n_skus: int, seed: int, n_jobs: int, queue: mp.Queue) -> No
         history.attrs["plan"] = _plain_plan(history, n_jobs)
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
-    info = {"pipeline": _job_pipeline, "plain": _job_plain, "per_sku": _job_per_sku}[job](history, n_jobs)
+    info = {"pipeline": _job_pipeline, "plain": _job_plain, "per_sku": _job_per_sku, "dask": _job_dask}[job](
+        history, n_jobs)
     wall = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     # n_jobs > 1: worker processes; ru_maxrss of RUSAGE_CHILDREN is the largest one
@@ -254,13 +268,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="sizes at which to also run the plain statsforecast script")
     parser.add_argument("--per-sku-sizes", type=int, nargs="*", default=[1000],
                         help="sizes at which to also run every candidate on every SKU")
+    parser.add_argument("--dask-sizes", type=int, nargs="*", default=[],
+                        help="sizes at which to also run the pipeline on a local Dask cluster (engine dask)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--n-jobs", type=int, default=1)
     args = parser.parse_args(argv)
     results = []
     for n in args.sizes:
         jobs = (["pipeline"] + (["plain"] if n in args.plain_sizes else [])
-                + (["per_sku"] if n in args.per_sku_sizes else []))
+                + (["per_sku"] if n in args.per_sku_sizes else []) + (["dask"] if n in args.dask_sizes else []))
         for job in jobs:
             r = run(job, n, args.seed, args.n_jobs)
             results.append(r)
@@ -275,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
         if ("plain", n) in by:
             print(f"\noverhead ratio at {n:,} SKUs (pipeline / plain statsforecast): "
                   f"{by[('pipeline', n)] / by[('plain', n)]:.2f}x")
+        if ("dask", n) in by:
+            print(f"Dask engine / local engine at {n:,} SKUs ({args.n_jobs} workers each): "
+                  f"{by[('dask', n)] / by[('pipeline', n)]:.2f}x")
         if ("per_sku", n) in by:
             print(f"per-SKU all-candidates approach / pipeline at {n:,} SKUs: "
                   f"{by[('per_sku', n)] / by[('pipeline', n)]:.2f}x")
