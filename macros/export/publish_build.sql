@@ -24,7 +24,7 @@
             {%- do failed.append(result.node.name ~ ' (' ~ result.status ~ ')') -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- set root = (var('publish_dir', env_var('SOP_PUBLISH_DIR', 'build/published')) | string).rstrip('/') -%}
+    {%- set root = (var('publish_dir') | string).rstrip('/') -%}
     {%- if failed | length > 0 or results | length == 0 -%}
         {%- do restore_work_state() -%}
         {%- do log(
@@ -36,7 +36,7 @@
     {%- endif -%}
     {%- do release_work_state() -%}
 
-    {%- set wanted = var('publish', 'auto') | string | lower -%}
+    {%- set wanted = var('publish') | string | lower -%}
     {%- set args = invocation_args_dict -%}
     {%- set selected = args.get('select') or args.get('exclude') or args.get('selector') -%}
     {%- if flags.WHICH not in ('run', 'build') or wanted == 'false' or (wanted == 'auto' and selected) -%}
@@ -104,7 +104,7 @@
     {%- do run_query('copy (' ~ manifest_sql ~ ') to ' ~ sql_literal(partial ~ '/manifest.json') ~ ' (format json)') -%}
     {%- set folder = run_query(
         'select sop_publish_commit(' ~ sql_literal(root) ~ ', ' ~ sql_literal(build_id) ~ ', '
-        ~ (var('publish_keep', 3) | int) ~ ')'
+        ~ (var('publish_keep') | int) ~ ')'
     ).columns[0].values()[0] -%}
     {%- do log('Published ' ~ (marts | length) ~ ' marts as build ' ~ build_id ~ ': ' ~ folder, info=true) -%}
 {% endmacro %}

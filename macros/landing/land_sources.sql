@@ -148,7 +148,7 @@
 {#- Every family named in var long_tail_families is a family of the landed erp/items. -#}
 {% macro validate_long_tail_families() %}
     {%- set wanted = [] -%}
-    {%- for family in (var('long_tail_families', '') | string).split(',') if family | trim != '' -%}
+    {%- for family in (var('long_tail_families') | string).split(',') if family | trim != '' -%}
         {%- do wanted.append(family | trim) -%}
     {%- endfor -%}
     {%- if wanted | length == 0 or not sop_staged_exists('erp__items') -%}

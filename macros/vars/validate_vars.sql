@@ -46,6 +46,7 @@
         'capacity_utilization_limit': ['num', 0, 100],
         'forecast_horizon': ['int', 1, 60],
         'backtest_windows': ['int', 1, 24],
+        'forecast_engine': ['choice', ['local', 'dask']],
         'long_tail_families': ['text'],
         'landing_dir': ['text'],
         'publish_dir': ['text'],

@@ -15,7 +15,10 @@ the conformal intervals and the robust-ensemble fallback (see the YAML).
 ``forecast_reuse`` (default true) reuses the outputs of every family whose history, pins,
 promotions and settings are unchanged (``forecast_cache.family_outputs``, keyed by a
 content hash; :mod:`sop_analytics.forecasting.reuse`); ``forecast_engine`` (local or dask)
-chooses where families are fitted. The node logs its progress (families done of all) to
+chooses where families are fitted. The
+classification vars (``adi_cutoff``, ``cv2_cutoff``, ``min_history_periods``,
+``inactive_periods``) reach it the same way, so its segments follow the SQL
+classification's rule (the dbt test forecaster_classes_match_the_sql_classification). The node logs its progress (families done of all) to
 the dbt log.
 
 Demand is modelled per day of each planning period (4-4-5 periods have 28 or 35 days),
@@ -45,6 +48,13 @@ def model(dbt, session):
     reuse = str(dbt.config.meta_get("forecast_reuse", "true")).strip().lower() in ("true", "1", "yes")
     engine = str(dbt.config.meta_get("forecast_engine", "local")).strip().lower()
     dask_address = str(dbt.config.meta_get("forecast_dask_address", "")).strip()
+    # the classification vars, the same the SQL classification (int_skus_classified) reads
+    cutoffs = {
+        "adi_cutoff": dbt.config.meta_get("adi_cutoff", 1.32),
+        "cv2_cutoff": dbt.config.meta_get("cv2_cutoff", 0.49),
+        "min_history_periods": dbt.config.meta_get("min_history_periods", 12),
+        "inactive_periods": dbt.config.meta_get("inactive_periods", 6),
+    }
     # the build gate stops the build (one message) when there is no plan to make
     dbt.ref("int_build_gate")
     history = dbt.ref("int_demand_history_by_sku_period").df()
@@ -71,5 +81,6 @@ def model(dbt, session):
         progress=dbt_progress(),
         engine=engine,
         engine_address=dask_address or None,
+        classification_cutoffs=cutoffs,
     )
     return stack_outputs(result)

@@ -1,7 +1,7 @@
 {#- Every SKU-level number in the room, as it stood when each cycle was published: one row
     per number, cycle, master SKU and target period, with its lag (1 = the cycle's own
     period, the first one not yet closed when it was published; k = the period k - 1 after
-    it). Lags 1..var('accuracy_max_lag', 3).
+    it). Lags 1..var('accuracy_max_lag').
 
     Published numbers (`evaluation = 'published'`), for every cycle in the plan archive:
     - statistical_baseline: fct_plan_archive (what was actually published; the archive is
@@ -22,7 +22,7 @@
     is scored per family (int_budget_units_by_family_period). The 80% and 95% intervals come
     with the numbers that were published with one (statistical baseline, consensus); the
     others, and the backtests, have none (null). -#}
-{%- set max_lag = var('accuracy_max_lag', 3) %}
+{%- set max_lag = var('accuracy_max_lag') %}
 with
 
 periods as (

@@ -25,12 +25,12 @@ master_days as (
 landed_span as (
 
     select
-        {% if var('calendar_start_year', none) is not none -%}
+        {% if var('calendar_start_year') is not none -%}
             least(coalesce(year(first_landed_date), {{ var('calendar_start_year') }}), {{ var('calendar_start_year') }})
         {%- else -%}
             coalesce(year(first_landed_date), year(data_as_of_date), year(current_date))
         {%- endif %} as first_year,
-        {% if var('calendar_end_year', none) is not none -%}
+        {% if var('calendar_end_year') is not none -%}
             greatest(coalesce(year(horizon_end_date), {{ var('calendar_end_year') }}), {{ var('calendar_end_year') }})
         {%- else -%}
             coalesce(year(horizon_end_date), year(first_landed_date), year(current_date))

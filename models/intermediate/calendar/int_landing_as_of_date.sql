@@ -12,7 +12,7 @@
     horizon_end_date: the as-of date plus the horizon; rows dated after it are quarantined.
     first_landed_date: the earliest date of any landed entity (the generated calendar starts
     with its fiscal year). -#}
-{%- set horizon_days = var('horizon_days', 548) %}
+{%- set horizon_days = var('horizon_days') %}
 with
 
 orders as (

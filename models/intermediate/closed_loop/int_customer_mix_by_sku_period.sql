@@ -15,7 +15,7 @@
     is not mix. The receiving side of a move is often clear while the giving side is spread
     over lumpy orders inside their noise: what is counted is what stands out.
     customer_mix_units = sum of the counted changes; the largest one names the customer. -#}
-{%- set max_lag = var('accuracy_max_lag', 3) %}
+{%- set max_lag = var('accuracy_max_lag') %}
 with
 
 orders as (

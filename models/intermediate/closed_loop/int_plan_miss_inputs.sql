@@ -4,7 +4,7 @@
     their requested date, int_demand_history_by_sku_period), what shipped in the period,
     whether supply failed the SKU there (int_supply_evidence_by_sku_period) and the units
     customers moved onto or off it against their usual split (int_customer_mix_by_sku_period). -#}
-{%- set max_lag = var('accuracy_max_lag', 3) %}
+{%- set max_lag = var('accuracy_max_lag') %}
 with
 
 archive as (

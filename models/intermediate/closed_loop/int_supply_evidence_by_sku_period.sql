@@ -4,7 +4,7 @@
     period's start (due at most 60 days before it); or an inventory snapshot in the period
     with nothing on hand across warehouses (a stock-out). One row per SKU-period with
     evidence, naming the suppliers, orders and days late. -#}
-{%- set late_days = var('late_receipt_days', 7) %}
+{%- set late_days = var('late_receipt_days') %}
 with
 
 cycle as (

@@ -93,12 +93,12 @@ classified as (
         case
             when is_eol then 'eol'
             when n_demand_periods = 0
-                or last_period_seq - last_demand_period_seq >= {{ var('inactive_periods', 6) }}
+                or last_period_seq - last_demand_period_seq >= {{ var('inactive_periods') }}
                 then 'inactive'
-            when n_periods < {{ var('min_history_periods', 12) }} then 'new'
-            when adi < {{ var('adi_cutoff', 1.32) }} and coalesce(cv2, 0) < {{ var('cv2_cutoff', 0.49) }} then 'smooth'
-            when adi < {{ var('adi_cutoff', 1.32) }} then 'erratic'
-            when coalesce(cv2, 0) < {{ var('cv2_cutoff', 0.49) }} then 'intermittent'
+            when n_periods < {{ var('min_history_periods') }} then 'new'
+            when adi < {{ var('adi_cutoff') }} and coalesce(cv2, 0) < {{ var('cv2_cutoff') }} then 'smooth'
+            when adi < {{ var('adi_cutoff') }} then 'erratic'
+            when coalesce(cv2, 0) < {{ var('cv2_cutoff') }} then 'intermittent'
             else 'lumpy'
         end as demand_class
 

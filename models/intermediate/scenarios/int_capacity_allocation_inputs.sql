@@ -42,7 +42,7 @@ final as (
     from plan
     inner join routings on plan.master_sku = routings.master_sku
     left join skus on plan.master_sku = skus.master_sku
-    left join fx_rates on coalesce(skus.currency, '{{ var("reporting_currency", "USD") }}') = fx_rates.currency
+    left join fx_rates on coalesce(skus.currency, '{{ var("reporting_currency") }}') = fx_rates.currency
 
 )
 

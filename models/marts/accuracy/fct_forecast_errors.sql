@@ -185,7 +185,7 @@ final as (
         actual_units * unit_price as actual_value,
         cumulative_error_units,
         case when running_mad > 0 then cumulative_error_units / running_mad end as tracking_signal,
-        coalesce(abs(cumulative_error_units / nullif(running_mad, 0)) > {{ var('tracking_signal_limit', 4) }}, false)
+        coalesce(abs(cumulative_error_units / nullif(running_mad, 0)) > {{ var('tracking_signal_limit') }}, false)
             as is_tracking_signal_flagged
 
     from tracked

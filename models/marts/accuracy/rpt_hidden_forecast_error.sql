@@ -15,8 +15,8 @@
     (by actual revenue in the window: A = the top 80%, B = the next 15%, C = the last 5%)
     in var hidden_error_abc_classes (default A and B). Numbers scored: var
     hidden_error_numbers (default the statistical baseline). -#}
-{%- set numbers = var('hidden_error_numbers', ['statistical_baseline']) %}
-{%- set abc_classes = var('hidden_error_abc_classes', ['A', 'B']) %}
+{%- set numbers = var('hidden_error_numbers') %}
+{%- set abc_classes = var('hidden_error_abc_classes') %}
 with
 
 accuracy as (
@@ -84,14 +84,14 @@ judged as (
         skus.actual_value / nullif(families.actual_value, 0) as share_of_family_revenue,
         skus.abs_error_value as revenue_at_risk,
         skus.primary_error > case skus.primary_metric
-            when 'rmsse' then {{ var('hidden_error_rmsse', 1.0) }}
-            else {{ var('hidden_error_wape', 0.30) }}
+            when 'rmsse' then {{ var('hidden_error_rmsse') }}
+            else {{ var('hidden_error_wape') }}
         end as is_error_high,
         coalesce(
-            skus.primary_metric = 'wape' and abs(skus.bias_pct) > {{ var('hidden_error_bias', 0.15) }}, false
+            skus.primary_metric = 'wape' and abs(skus.bias_pct) > {{ var('hidden_error_bias') }}, false
         ) as is_biased,
-        families.netted_wape <= {{ var('comfortable_wape', 0.15) }} as family_looks_fine,
-        company.netted_wape <= {{ var('comfortable_wape', 0.15) }} as company_looks_fine
+        families.netted_wape <= {{ var('comfortable_wape') }} as family_looks_fine,
+        company.netted_wape <= {{ var('comfortable_wape') }} as company_looks_fine
 
     from skus
     inner join families

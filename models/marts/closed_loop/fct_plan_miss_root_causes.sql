@@ -89,7 +89,7 @@ material as (
     from decomposition
     where
         abs(decomposition.total_miss_units)
-        >= {{ var('miss_materiality', 0.25) }} * greatest(decomposition.plan_units, decomposition.shipped_units)
+        >= {{ var('miss_materiality') }} * greatest(decomposition.plan_units, decomposition.shipped_units)
         and decomposition.total_miss_units != 0
 
 ),

@@ -25,7 +25,7 @@
     incremental_strategy='append',
     on_schema_change='fail',
 ) }}
-{%- set n_periods = var('proposal_periods', 3) %}
+{%- set n_periods = var('proposal_periods') %}
 with
 
 cycle as (
@@ -219,7 +219,7 @@ candidates as (
     inner join baseline_levels on evidence.master_sku = baseline_levels.master_sku
     left join latest_causes on evidence.master_sku = latest_causes.master_sku
     where
-        evidence.n_periods >= {{ var('proposal_min_periods', 2) }}
+        evidence.n_periods >= {{ var('proposal_min_periods') }}
         and baseline_levels.baseline_level_units > 0 and evidence.bias_ratio is not null
 
 ),
@@ -254,7 +254,7 @@ final as (
         || ' units per period over the horizon' as proposed_change
 
     from candidates
-    where abs(proposed_level_units / baseline_level_units - 1) >= {{ var('proposal_min_change', 0.10) }}
+    where abs(proposed_level_units / baseline_level_units - 1) >= {{ var('proposal_min_change') }}
 
 )
 

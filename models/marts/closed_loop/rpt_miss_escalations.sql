@@ -86,8 +86,8 @@ material as (
     from parts
     inner join periods on parts.period_id = periods.period_id
     where
-        abs(parts.cause_units) >= {{ var('escalation_min_share', 0.25) }} * greatest(parts.plan_units, parts.shipped_units)
-        and abs(parts.cause_units) >= {{ var('escalation_min_units', 0) }}
+        abs(parts.cause_units) >= {{ var('escalation_min_share') }} * greatest(parts.plan_units, parts.shipped_units)
+        and abs(parts.cause_units) >= {{ var('escalation_min_units') }}
         and parts.cause_units != 0
 
 ),
@@ -168,7 +168,7 @@ final as (
         case when summary.last_period_seq = cycle.cycle_period_seq - 1 then last_runs.run_periods else 0 end
             as periods_open,
         summary.last_period_seq = cycle.cycle_period_seq - 1
-        and last_runs.run_periods >= {{ var('escalation_leadership_periods', 2) }} as is_escalated_to_leadership,
+        and last_runs.run_periods >= {{ var('escalation_leadership_periods') }} as is_escalated_to_leadership,
         latest_texts.assumption_broken as latest_cause
 
     from summary

@@ -75,7 +75,7 @@ sku_money as (
         plan.consensus_units * coalesce(skus.std_cost, 0) * fx_rates.rate_to_reporting as cogs,
         greatest(inventory.closing_units, 0) * coalesce(skus.std_cost, 0) * fx_rates.rate_to_reporting
             as inventory_value,
-        coalesce(skus.currency, '{{ var("reporting_currency", "USD") }}') || case
+        coalesce(skus.currency, '{{ var("reporting_currency") }}') || case
             when fx_rates.rate_to_reporting is null then ': no rate in seeds/fx_rates.csv'
             else ' at ' || fx_rates.rate_to_reporting
         end as conversion,
@@ -84,7 +84,7 @@ sku_money as (
 
     from plan
     left join skus on plan.master_sku = skus.master_sku
-    left join fx_rates on coalesce(skus.currency, '{{ var("reporting_currency", "USD") }}') = fx_rates.currency
+    left join fx_rates on coalesce(skus.currency, '{{ var("reporting_currency") }}') = fx_rates.currency
     left join inventory
         on plan.master_sku = inventory.master_sku
             and plan.period_id = inventory.period_id
@@ -119,11 +119,11 @@ working_capital as (
         family_money.*,
         periods.period_start,
         periods.n_days,
-        family_money.revenue * {{ var('dso_days', 45) }} / periods.n_days as receivables,
-        family_money.cogs * {{ var('dpo_days', 60) }} / periods.n_days as payables,
+        family_money.revenue * {{ var('dso_days') }} / periods.n_days as receivables,
+        family_money.cogs * {{ var('dpo_days') }} / periods.n_days as payables,
         family_money.inventory_value
-        + family_money.revenue * {{ var('dso_days', 45) }} / periods.n_days
-        - family_money.cogs * {{ var('dpo_days', 60) }} / periods.n_days as working_capital
+        + family_money.revenue * {{ var('dso_days') }} / periods.n_days
+        - family_money.cogs * {{ var('dpo_days') }} / periods.n_days as working_capital
 
     from family_money
     inner join periods on family_money.period_id = periods.period_id
@@ -138,8 +138,8 @@ final as (
         working_capital.period_id,
         working_capital.period_start,
         working_capital.horizon_step,
-        '{{ var("reporting_currency", "USD") }}' as currency,
-        'costs to {{ var("reporting_currency", "USD") }}: ' || working_capital.conversion
+        '{{ var("reporting_currency") }}' as currency,
+        'costs to {{ var("reporting_currency") }}: ' || working_capital.conversion
         || ' (seeds/fx_rates.csv); prices as ordered' as currency_conversion,
         cast(working_capital.plan_units as double) as plan_units,
         cast(working_capital.revenue as double) as revenue,

@@ -97,7 +97,7 @@ final as (
     select
         planned.master_family,
         planned.period_id,
-        '{{ var("reporting_currency", "USD") }}' as currency,
+        '{{ var("reporting_currency") }}' as currency,
         cast(planned.plan_revenue as double) as plan_revenue,
         cast(volume.volume_miss_value as double) as volume_miss_value,
         cast(compared.left_value - volume.shipped_at_plan_price as double) as price_mix_value,

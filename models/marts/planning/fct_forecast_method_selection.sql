@@ -21,7 +21,7 @@ select
     selection.forecast_level,
     selection.candidate,
     selection.members,
-    selection.metric,
+    nullif(selection.metric, '') as metric,
     round(selection.score, 6) as score,
     round(selection.score_promoted, 6) as score_promoted,
     round(selection.bias_pct, 6) as bias_pct,

@@ -1,11 +1,12 @@
 {#- Every cycle's published statistical baseline, kept: incremental, keyed by cycle, and a
     cycle already archived is never rewritten (a re-run of the same cycle adds nothing), so
     accuracy can later be measured on what was actually published. `dbt build
-    --full-refresh` starts the archive afresh. -#}
+    --full-refresh` starts the archive afresh. Each row carries its provenance: the
+    invocation_id and built_at of the build that archived it. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    on_schema_change='fail',
+    on_schema_change='append_new_columns',
 ) }}
 
 with
@@ -16,6 +17,9 @@ forecasts as (
 
 )
 
-select *
+select
+    forecasts.*,
+    {{ provenance_columns() }}
+
 from forecasts
 {{ archive_new_cycles_only() }}

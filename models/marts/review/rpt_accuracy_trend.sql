@@ -53,12 +53,12 @@ final as (
         periods.period_start,
         cast(by_period.abs_error_units / nullif(by_period.actual_units, 0) as double) as wape,
         cast(1 - by_period.abs_error_units / nullif(by_period.actual_units, 0) as double) as accuracy,
-        cast({{ var('forecast_accuracy_target', 0.75) }} as double) as target_accuracy
+        cast({{ var('forecast_accuracy_target') }} as double) as target_accuracy
 
     from by_period
     cross join cycle
     inner join periods on by_period.period_id = periods.period_id
-    where periods.period_seq >= cycle.cycle_period_seq - {{ var('review_history_periods', 24) }}
+    where periods.period_seq >= cycle.cycle_period_seq - {{ var('review_history_periods') }}
 
 )
 

@@ -103,7 +103,7 @@ sku_money as (
         cast(coalesce(skus.std_cost, 0) * fx_rates.rate_to_reporting as double) as unit_cost
 
     from skus
-    left join fx_rates on coalesce(skus.currency, '{{ var("reporting_currency", "USD") }}') = fx_rates.currency
+    left join fx_rates on coalesce(skus.currency, '{{ var("reporting_currency") }}') = fx_rates.currency
 
 ),
 
@@ -325,8 +325,8 @@ tiles as (
         'share',
         '1 - WAPE, consensus at lag 1, last closed period',
         accuracy.accuracy,
-        {{ var('forecast_accuracy_target', 0.75) }},
-        accuracy.accuracy - {{ var('forecast_accuracy_target', 0.75) }},
+        {{ var('forecast_accuracy_target') }},
+        accuracy.accuracy - {{ var('forecast_accuracy_target') }},
         accuracy.accuracy_last_cycle,
         accuracy.accuracy - accuracy.accuracy_last_cycle,
         accuracy.accuracy_last_year,

@@ -58,7 +58,7 @@ history_rows as (
 
     from history
     cross join cycle
-    where history.period_seq >= cycle.cycle_period_seq - {{ var('review_history_periods', 24) }}
+    where history.period_seq >= cycle.cycle_period_seq - {{ var('review_history_periods') }}
     group by history.master_family, history.period_id
 
 ),

@@ -153,7 +153,7 @@ sku_money as (
         cast(coalesce(skus.std_cost, 0) * coalesce(fx_rates.rate_to_reporting, 0) as double) as unit_cost
 
     from skus
-    left join fx_rates on coalesce(skus.currency, '{{ var("reporting_currency", "USD") }}') = fx_rates.currency
+    left join fx_rates on coalesce(skus.currency, '{{ var("reporting_currency") }}') = fx_rates.currency
 
 ),
 

@@ -118,7 +118,7 @@ final as (
         cast(load.required_hours as double) as required_hours,
         capacity.available_hours,
         cast(load.required_hours / nullif(capacity.available_hours, 0) as double) as utilization,
-        coalesce(load.required_hours > {{ var('capacity_utilization_limit', 1.0) }} * capacity.available_hours, false)
+        coalesce(load.required_hours > {{ var('capacity_utilization_limit') }} * capacity.available_hours, false)
             as is_overloaded,
         cast(greatest(load.required_hours - capacity.available_hours, 0) as double) as overload_hours,
         load.n_skus,

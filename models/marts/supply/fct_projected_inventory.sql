@@ -131,9 +131,9 @@ final as (
         projected.past_due_receipt_units,
         projected.demand_units,
         projected.closing_units,
-        {{ var('service_level_z', 1.645) }} * coalesce(sigma.rmse_units, projected.interval_sigma_units)
+        {{ var('service_level_z') }} * coalesce(sigma.rmse_units, projected.interval_sigma_units)
         * sqrt(greatest(coalesce(skus.lead_time_days, 0), 1) * 12.0 / 365.25) as safety_stock_units,
-        {{ var('cover_target_periods', 3) }} * projected.average_demand_units as cover_target_units,
+        {{ var('cover_target_periods') }} * projected.average_demand_units as cover_target_units,
         case when projected.average_daily_demand_units > 0
                 then projected.closing_units / projected.average_daily_demand_units
         end as days_of_supply,
@@ -143,11 +143,11 @@ final as (
                 and projected.horizon_step <= ceil(greatest(coalesce(skus.lead_time_days, 0), 1) * 12.0 / 365.25)
                 then 'shortage'
             when projected.closing_units < 0 then 'needs_new_supply'
-            when projected.closing_units < {{ var('service_level_z', 1.645) }}
+            when projected.closing_units < {{ var('service_level_z') }}
                 * coalesce(sigma.rmse_units, projected.interval_sigma_units)
                 * sqrt(greatest(coalesce(skus.lead_time_days, 0), 1) * 12.0 / 365.25) then 'below_safety_stock'
             when projected.average_demand_units > 0
-                and projected.closing_units > {{ var('cover_target_periods', 3) }} * projected.average_demand_units
+                and projected.closing_units > {{ var('cover_target_periods') }} * projected.average_demand_units
                 then 'excess'
             when projected.average_demand_units = 0 and projected.closing_units > 0 then 'excess'
             else 'ok'

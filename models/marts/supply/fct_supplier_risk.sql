@@ -5,7 +5,7 @@
     SKU's projected stock goes below zero in an earlier period: fct_projected_inventory),
     and the SKUs and planned revenue over the horizon that depend on it. A supplier runs late when at least var late_supplier_share (default 0.10)
     of its recent receipts were late. -#}
-{%- set late_days = var('late_receipt_days', 7) %}
+{%- set late_days = var('late_receipt_days') %}
 with
 
 cycle as (
@@ -91,7 +91,7 @@ history as (
     where
         supply.status = 'received'
         and supply.received_date < cycle.as_of_date
-        and supply.received_date >= cycle.as_of_date - interval {{ var('supplier_history_days', 365) }} day
+        and supply.received_date >= cycle.as_of_date - interval {{ var('supplier_history_days') }} day
     group by supply.supplier_id
 
 ),
@@ -150,7 +150,7 @@ final as (
         cast(history.average_days_late as double) as average_days_late,
         history.max_days_late,
         cast(history.share_late as double) as share_late,
-        coalesce(history.share_late >= {{ var('late_supplier_share', 0.10) }}, false) as runs_late,
+        coalesce(history.share_late >= {{ var('late_supplier_share') }}, false) as runs_late,
         open_supply.n_exposed_skus,
         open_supply.exposed_skus,
         cast(coalesce(exposed_revenue.exposed_revenue, 0) as double) as exposed_revenue

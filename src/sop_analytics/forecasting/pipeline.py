@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import numpy as np
@@ -137,6 +137,7 @@ def run_forecasting(
     progress: Callable[[str], None] | None = None,
     engine: str = "local",
     engine_address: str | None = None,
+    classification_cutoffs: Mapping[str, float] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Classify every SKU, select a method per family segment, forecast ``horizon`` periods.
 
@@ -152,6 +153,12 @@ def run_forecasting(
     replaces the intervals of every backtested SKU-level family segment by split-conformal
     ones from the selected method's backtest errors (:func:`forecast.conformal_intervals`).
     ``noise_fallback``: see :func:`selection.select_methods`.
+
+    ``classification_cutoffs``: the classification vars by their dbt names (``adi_cutoff``,
+    ``cv2_cutoff``, ``min_history_periods``, ``inactive_periods``; see
+    ``CLASSIFICATION_VARS``), so the segments the methods are selected for follow the same
+    rule as the SQL classification (int_skus_classified); a name left out keeps
+    :func:`classification.classify_demand`'s default.
 
     Families in ``long_tail_families`` are forecast as one aggregated series and split to
     SKUs by their share of the last ``season_length`` periods (``TopDown(<method>)``).
@@ -194,7 +201,8 @@ def run_forecasting(
     if promo_calendar is not None:
         future_promo = calendar_regressor(promo_calendar)
         future_promo = future_promo[future_promo["ds"] > last_ds].reset_index(drop=True)
-    classification = classify_demand(panel, last_ds=last_ds)
+    cutoffs = _classification_cutoffs(classification_cutoffs)
+    classification = classify_demand(panel, last_ds=last_ds, **cutoffs)
     families = panel[["unique_id", "family"]].drop_duplicates("unique_id")
     classification = families.merge(classification, on="unique_id", how="right")[
         list(PIPELINE_CLASSIFICATION_SCHEMA)
@@ -209,7 +217,8 @@ def run_forecasting(
                   max_series_per_segment=max_backtest_series, seed=seed, refit=refit, ml=ml,
                   noise_fallback=noise_fallback)
     keys = family_keys(panel, pins=pins, long_tail=tuple(long_tail_families), last_ds=last_ds, common=common,
-                       future_promo=future_promo, days=days, conformal=conformal) if cache is not None else {}
+                       future_promo=future_promo, days=days, conformal=conformal,
+                       cutoffs=cutoffs) if cache is not None else {}
     reused = cache.get(keys) if cache is not None else {}
     all_families = sorted(panel["family"].unique())
     todo = [f for f in all_families if f not in reused]
@@ -217,7 +226,7 @@ def run_forecasting(
                + (" process(es)" if engine == "local" else "")) if todo else "nothing to fit"
     _say(progress, f"forecasting: {len(all_families)} families, {len(reused)} reused (history, pins and "
                    f"settings unchanged), {fitting}")
-    args = (pins, tuple(long_tail_families), last_ds, common, future_promo, days, conformal)
+    args = (pins, tuple(long_tail_families), last_ds, common, future_promo, days, conformal, cutoffs)
     fitted = _fit_families(panel[panel["family"].isin(todo)], todo, args, n_jobs=n_jobs, engine=engine,
                            address=engine_address, progress=progress, n_done=len(reused),
                            n_total=len(all_families))
@@ -424,10 +433,35 @@ def _family_chunks(panel: pd.DataFrame, n_jobs: int) -> list[list[str]]:
     return [c for c in chunks if c]
 
 
+# The classification's vars, as dbt names them (dbt_project.yml), and the parameter of
+# classify_demand each one sets: the forecaster classifies with the same cut-offs as the SQL
+# model int_skus_classified (a dbt test on every build checks that they agree).
+CLASSIFICATION_VARS: dict[str, str] = {
+    "adi_cutoff": "adi_cutoff",
+    "cv2_cutoff": "cv2_cutoff",
+    "min_history_periods": "min_history",
+    "inactive_periods": "inactive_periods",
+}
+
+
+def _classification_cutoffs(cutoffs: Mapping[str, float] | None) -> dict[str, float]:
+    """``classify_demand`` keyword arguments from the classification vars (by their dbt
+    names, see ``CLASSIFICATION_VARS``); an unknown name is an error, a missing one keeps
+    classify_demand's default."""
+    unknown = sorted(set(cutoffs or {}) - set(CLASSIFICATION_VARS))
+    if unknown:
+        raise ValueError(f"unknown classification var(s) {unknown}: expected some of {sorted(CLASSIFICATION_VARS)}")
+    out: dict[str, float] = {}
+    for name, value in (cutoffs or {}).items():
+        param = CLASSIFICATION_VARS[name]
+        out[param] = int(value) if param in ("min_history", "inactive_periods") else float(value)
+    return out
+
+
 def _select_and_forecast(
     panel: pd.DataFrame, pins: pd.DataFrame | None, long_tail: tuple[str, ...], last_ds: int,
     common: dict, future_promo: pd.DataFrame | None = None, days: pd.Series | None = None,
-    conformal: bool = True,
+    conformal: bool = True, cutoffs: Mapping[str, float] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Selection, forecast and selected backtest for a set of families (SKU level, then
     long-tail families).
@@ -463,7 +497,7 @@ def _select_and_forecast(
         lt_future = lt_future.groupby(["family", "ds"], sort=True)["promo_share"].sum().reset_index()
         lt_future["promo_share"] = lt_future["promo_share"] / lt_future["family"].map(n_skus)
         lt_future = lt_future.rename(columns={"family": "unique_id"})
-    agg_class = classify_demand(agg, last_ds=last_ds)
+    agg_class = classify_demand(agg, last_ds=last_ds, **(cutoffs or {}))
     agg = agg.merge(agg_class[["unique_id", "segment"]], on="unique_id")
     lt_selection, _ = select_methods(agg, pins=pins, forecast_level="family", **common)
     lt_family_fc = forecast_selected(agg, lt_selection, horizon=common["horizon"],

@@ -2,7 +2,7 @@
 
 A family's selection rows, forecast and selected backtest depend only on its own rows of
 the panel (history, promotions, segments, days per period), its pins, its planned
-promotions, the settings (horizon, windows, season, ML, intervals, ...), whether it is a
+promotions, the settings (horizon, windows, season, ML, intervals, the classification cut-offs, ...), whether it is a
 long-tail or promotion family, the last history period, and the code and library versions
 that fit it. :func:`family_keys` hashes all of that per family (SHA-256); a cache keyed by
 that hash returns the family's outputs exactly as a fresh fit would make them (floats
@@ -68,11 +68,11 @@ def _update_frame(digest, frame: pd.DataFrame | pd.Series | None) -> None:
 
 def family_keys(panel: pd.DataFrame, *, pins: pd.DataFrame | None, long_tail: tuple[str, ...], last_ds: int,
                 common: dict, future_promo: pd.DataFrame | None, days: pd.Series | None,
-                conformal: bool) -> dict[str, str]:
+                conformal: bool, cutoffs: dict | None = None) -> dict[str, str]:
     """``family -> SHA-256`` of everything that family's outputs depend on (see the module)."""
     settings = {k: v for k, v in common.items() if k != "promo_families"}
     base = json.dumps({"settings": settings, "last_ds": int(last_ds), "conformal": bool(conformal),
-                       "code": code_version()}, sort_keys=True, default=str)
+                       "cutoffs": dict(cutoffs or {}), "code": code_version()}, sort_keys=True, default=str)
     shared = hashlib.sha256(base.encode())
     _update_frame(shared, days.sort_index() if days is not None else None)
     sku_family = panel[["unique_id", "family"]].drop_duplicates("unique_id")
