@@ -6,8 +6,10 @@ actually parsed (target/manifest.json)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+import yaml
 
 from conftest import ROOT, run_dbt
 
@@ -94,3 +96,93 @@ def test_every_semantic_model_measure_and_metric_is_described(manifest):
     for s in semantic:
         [node] = s["depends_on"]["nodes"]
         assert "/marts/" in manifest["nodes"][node]["original_file_path"].replace("\\", "/"), s["name"]
+
+
+# Mart columns that are keys of a dimension: each needs a relationships test to it, so a
+# user's build fails (or, for the archives, warns) when a mart names a SKU, family or
+# period the dimensions do not hold.
+DIMENSION_KEYS = {
+    "master_sku": ("dim_skus", "master_sku"),
+    "master_family": ("dim_skus", "master_family"),
+    "period_id": ("dim_planning_periods", "period_id"),
+}
+# A column whose description lists its values ("`a`, `b` or `c`", or "a, b or c")
+_LISTED_VALUES = re.compile(r"`[a-z][a-z0-9_ ]*`(?:, `[a-z][a-z0-9_ ]*`)*,? or `[a-z][a-z0-9_ ]*`"
+                            r"|^[a-z][a-z_]+(?:, [a-z][a-z_]+)+,? or [a-z][a-z_]+\.?$")
+
+
+def _generic_tests(manifest: dict, name: str) -> list[dict]:
+    return [n for n in manifest["nodes"].values()
+            if n["resource_type"] == "test" and n.get("test_metadata", {}).get("name") == name]
+
+
+def _marts(manifest: dict) -> list[dict]:
+    return [m for m in models(manifest) if "/marts/" in m["original_file_path"].replace("\\", "/")]
+
+
+def test_every_mart_key_has_a_relationships_test_to_its_dimension(manifest):
+    tested = set()
+    for test in _generic_tests(manifest, "relationships"):
+        kwargs = test["test_metadata"]["kwargs"]
+        tested.add((test["attached_node"], test["column_name"], kwargs["to"].replace('"', "'"), kwargs["field"]))
+    missing = []
+    for mart in _marts(manifest):
+        if mart["name"].startswith("dim_"):
+            continue
+        for column in mart["columns"]:
+            if column in DIMENSION_KEYS:
+                dim, field = DIMENSION_KEYS[column]
+                if (mart["unique_id"], column, f"ref('{dim}')", field) not in tested:
+                    missing.append(f"{mart['name']}.{column}")
+    assert missing == []
+
+
+def test_every_listed_categorical_mart_column_has_accepted_values(manifest):
+    """A column whose docs list its values is tested to hold only those, and the test's
+    values are the ones the docs list."""
+    tests = {(t["attached_node"], t["column_name"]): t["test_metadata"]["kwargs"]["values"]
+             for t in _generic_tests(manifest, "accepted_values")}
+    missing, differ = [], []
+    for mart in _marts(manifest):
+        for name, column in mart["columns"].items():
+            described = column["description"]
+            if not _LISTED_VALUES.search(described):
+                continue
+            values = tests.get((mart["unique_id"], name))
+            if values is None:
+                missing.append(f"{mart['name']}.{name}")
+            elif any(not re.search(rf"\b{re.escape(str(v))}\b", described) for v in values):
+                differ.append(f"{mart['name']}.{name}: {values} vs {described!r}")
+    assert missing == []
+    assert differ == []
+
+
+def test_every_model_is_in_a_group_with_an_owner(manifest):
+    groups = manifest["groups"]
+    assert groups
+    assert [g["name"] for g in groups.values() if not (g["owner"].get("name") or g["owner"].get("email"))] == []
+    names = {g["name"] for g in groups.values()}
+    assert [m["name"] for m in models(manifest) if m.get("group") not in names] == []
+
+
+_VAR = re.compile(r"""var\(\s*['"]([a-z][a-z0-9_]*)['"]\s*(,)?""")
+
+
+def test_every_var_is_declared_once_with_no_inline_default():
+    """Every var a model, macro, test or analysis reads is declared in dbt_project.yml (its
+    one default), and none repeats a default inline; macros/vars, which reads vars by name
+    to validate them, is the one place allowed var(name, none)."""
+    declared = yaml.safe_load((ROOT / "dbt_project.yml").read_text())["vars"]
+    used, inline = set(), []
+    for folder in ("models", "macros", "python_models", "tests", "analyses"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.suffix not in (".sql", ".yml", ".py") or "tests/python" in path.as_posix():
+                continue
+            rel = path.relative_to(ROOT).as_posix()
+            for match in _VAR.finditer(path.read_text()):
+                used.add(match.group(1))
+                if match.group(2) and not rel.startswith("macros/vars/"):
+                    inline.append(f"{rel}: {match.group(0)}")
+    assert inline == []
+    assert sorted(used - set(declared)) == []
+    assert sorted(set(declared) - used) == []

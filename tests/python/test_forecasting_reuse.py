@@ -16,9 +16,10 @@ FAMILIES = ["INTERMITTENT", "ONE_SKU", "PROMO"]
 KEYS = ("classification", "selection", "forecast", "backtest")
 
 
-def _run(history: pd.DataFrame, cache=None, pins=PINS, horizon: int = 6, progress=None) -> dict[str, pd.DataFrame]:
+def _run(history: pd.DataFrame, cache=None, pins=PINS, horizon: int = 6, progress=None,
+         cutoffs=None) -> dict[str, pd.DataFrame]:
     return pipeline.run_forecasting(history, horizon=horizon, n_windows=2, pins=pins, season_length=12,
-                                    cache=cache, progress=progress)
+                                    cache=cache, progress=progress, classification_cutoffs=cutoffs)
 
 
 def _assert_same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
@@ -82,3 +83,10 @@ def test_changed_family_is_refit_and_unchanged_reused(fitted_families) -> None:
     fitted_families.append(set())
     _run(changed, cache, pins=pins, horizon=7)
     assert fitted_families[-1] == set(FAMILIES)
+
+    # a classification var changes (the segments may move): every family is refit, and the
+    # result is a fresh fit's with that var
+    fitted_families.append(set())
+    recut = _run(changed, cache, pins=pins, cutoffs={"adi_cutoff": 1.05})
+    assert fitted_families[-1] == set(FAMILIES)
+    _assert_same(recut, _run(changed, None, pins=pins, cutoffs={"adi_cutoff": 1.05}))
