@@ -188,7 +188,7 @@ def test_same_landing_same_cycle_same_marts(planted_build, tmp_path):
     assert after == before
     # the provenance is each build's: the replay's archive rows name the replay's builds
     # (one invocation per cycle run), never the first run's
-    for table in ("fct_plan_archive", "fct_risk_register_history"):
+    for table in ("fct_plan_archive", "fct_consensus_plan_archive", "fct_plan_proposals", "fct_risk_register_history"):
         ids = [{i for (i,) in run.query(f"select distinct invocation_id from marts.{table}")} for run in (first, second)]
         assert ids[0] and ids[1] and not ids[0] & ids[1] and None not in ids[0] | ids[1], (table, ids)
     [(n_cycles, n_ids)] = second.query("select count(distinct cycle), count(distinct invocation_id) from marts.fct_plan_archive")

@@ -4,7 +4,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    on_schema_change='fail',
+    on_schema_change='append_new_columns',
 ) }}
 
 with
@@ -15,6 +15,9 @@ consensus as (
 
 )
 
-select *
+select
+    consensus.*,
+    {{ provenance_columns() }}
+
 from consensus
 {{ archive_new_cycles_only() }}

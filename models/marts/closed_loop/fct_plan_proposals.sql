@@ -19,11 +19,13 @@
     Raised only when the change is at least var proposal_min_change (default 0.10). A
     planner decides through plan/decisions (proposal_id); an accepted or modified proposal
     changes the next cycle's consensus plan (fct_consensus_plan).
-    proposal_id = PRP-<cycle>-<master_sku>, stable across re-runs. -#}
+    proposal_id = PRP-<cycle>-<master_sku>, stable across re-runs. Each row carries its
+    provenance: the invocation_id and built_at of the build that raised it (null on rows
+    archived before the columns were added). -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    on_schema_change='fail',
+    on_schema_change='append_new_columns',
 ) }}
 {%- set n_periods = var('proposal_periods') %}
 with
@@ -251,7 +253,8 @@ final as (
         end as reason,
         'scale the baseline by ' || round(proposed_level_units / baseline_level_units, 3)
         || ': from ' || round(baseline_level_units, 1) || ' to ' || round(proposed_level_units, 1)
-        || ' units per period over the horizon' as proposed_change
+        || ' units per period over the horizon' as proposed_change,
+        {{ provenance_columns() }}
 
     from candidates
     where abs(proposed_level_units / baseline_level_units - 1) >= {{ var('proposal_min_change') }}
