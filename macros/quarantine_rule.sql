@@ -18,14 +18,3 @@
         ['row_number() over (partition by ' ~ key_columns | join(', ') ~ ' order by ' ~ prefix ~ '_landing_row) > 1', 'duplicate_key'],
     ]) -}}
 {%- endmacro %}
-
-
-{#- Source codes as the pipeline normalizes them: upper case, trimmed, one trailing region
-    suffix (-US, _EU, /UK, APAC, LATAM after a separator) removed, then every character
-    that is not a letter or digit removed. `md-10023/eu` and `MD_10023` both give MD10023. -#}
-{% macro normalize_code(expression) -%}
-    regexp_replace(
-        regexp_replace(upper(trim({{ expression }})), '[-_/ ](US|EU|UK|APAC|LATAM)$', ''),
-        '[^A-Z0-9]', '', 'g'
-    )
-{%- endmacro %}

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -186,3 +188,44 @@ def test_every_var_is_declared_once_with_no_inline_default():
     assert inline == []
     assert sorted(used - set(declared)) == []
     assert sorted(set(declared) - used) == []
+
+
+# Models still over 200 lines (dbt-score's sql_has_reasonable_number_of_lines), each holding
+# more than one idea: issue 19 splits them. The list only shrinks: a model split below the
+# limit must leave it, and no other model may join it.
+OVER_200_LINES = {
+    "fct_scenario_option_lines", "int_forecasts_by_lag", "rpt_executive_kpis", "rpt_sop_review",
+    "fct_scenario_options", "int_skus_mapped_to_master", "fct_plan_proposals", "fct_forecast_accuracy",
+    "int_three_numbers_by_family_period", "fct_risk_register", "int_reconciliation_evidence",
+    "int_customer_mix_by_sku_period", "int_build_gate",
+}
+MIN_MODEL_SCORE = 9.5
+
+
+def _model_lines(manifest: dict) -> dict[str, int]:
+    return {m["name"]: len((ROOT / m["original_file_path"]).read_text().splitlines()) for m in models(manifest)}
+
+
+def test_no_model_over_200_lines_but_the_ones_being_split(manifest):
+    lines = _model_lines(manifest)
+    assert sorted(n for n, count in lines.items() if count > 200) == sorted(OVER_200_LINES)
+
+
+def test_dbt_score_of_every_model(manifest, tmp_path):
+    """dbt-score (its default rules) rates every model at least 9.5 of 10, and every macro is
+    described; the models over 200 lines are the known exceptions, rated below only for that."""
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(manifest))
+    done = subprocess.run([sys.executable, "-m", "dbt_score", "lint", "--manifest", str(path), "-f", "json"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    scores = json.loads(done.stdout)["evaluables"]
+    low = {}
+    for item, result in scores.items():
+        failing = sorted(rule.rsplit(".", 1)[-1] for rule, r in result["results"].items()
+                         if r["result"] != "OK" and rule.rsplit(".", 1)[-1] != "has_example_sql")
+        name = item.split(".")[-1]
+        if item.startswith("model.") and result["score"] < MIN_MODEL_SCORE:
+            low[name] = failing
+        elif item.startswith("macro.") and failing:
+            low[name] = failing
+    assert low == {name: ["sql_has_reasonable_number_of_lines"] for name in OVER_200_LINES}
