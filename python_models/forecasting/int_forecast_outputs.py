@@ -32,55 +32,48 @@ the horizon.
 
 def model(dbt, session):
     dbt.config(materialized="table", packages=[])
-    from sop_analytics.forecasting import run_forecasting
+    from sop_analytics.forecasting.config import ForecastConfig
     from sop_analytics.forecasting.dbt_io import dbt_progress, pins_from_seed, stack_outputs
+    from sop_analytics.forecasting.pipeline import forecast_demand
     from sop_analytics.forecasting.reuse import DuckDBFamilyCache
 
-    # dbt finds meta_get calls by reading this file: keep each a plain call
-    horizon = int(dbt.config.meta_get("forecast_horizon", 12))
-    n_windows = int(dbt.config.meta_get("backtest_windows", 3))
-    season_length = int(dbt.config.meta_get("forecast_season_length", 12))
-    long_tail = str(dbt.config.meta_get("long_tail_families", ""))
-    n_jobs = max(1, int(dbt.config.meta_get("forecast_n_jobs", 1)))
-    use_ml = str(dbt.config.meta_get("forecast_ml", "false")).strip().lower() in ("true", "1", "yes")
-    conformal = str(dbt.config.meta_get("forecast_conformal_intervals", "false")).strip().lower() in ("true", "1", "yes")
-    noise_fallback = str(dbt.config.meta_get("forecast_noise_fallback", "false")).strip().lower() in ("true", "1", "yes")
-    reuse = str(dbt.config.meta_get("forecast_reuse", "true")).strip().lower() in ("true", "1", "yes")
-    engine = str(dbt.config.meta_get("forecast_engine", "local")).strip().lower()
-    dask_address = str(dbt.config.meta_get("forecast_dask_address", "")).strip()
-    # the classification vars, the same the SQL classification (int_skus_classified) reads
-    cutoffs = {
-        "adi_cutoff": dbt.config.meta_get("adi_cutoff", 1.32),
-        "cv2_cutoff": dbt.config.meta_get("cv2_cutoff", 0.49),
-        "min_history_periods": dbt.config.meta_get("min_history_periods", 12),
-        "inactive_periods": dbt.config.meta_get("inactive_periods", 6),
+    # dbt finds meta_get calls by reading this file: keep each a plain call. The values are
+    # the rendered vars (strings); ForecastConfig.from_dbt_meta parses and checks them.
+    meta = {
+        "forecast_horizon": dbt.config.meta_get("forecast_horizon"),
+        "backtest_windows": dbt.config.meta_get("backtest_windows"),
+        "forecast_season_length": dbt.config.meta_get("forecast_season_length"),
+        "long_tail_families": dbt.config.meta_get("long_tail_families"),
+        "forecast_n_jobs": dbt.config.meta_get("forecast_n_jobs"),
+        "forecast_ml": dbt.config.meta_get("forecast_ml"),
+        "forecast_conformal_intervals": dbt.config.meta_get("forecast_conformal_intervals"),
+        "forecast_noise_fallback": dbt.config.meta_get("forecast_noise_fallback"),
+        "forecast_engine": dbt.config.meta_get("forecast_engine"),
+        "forecast_dask_address": dbt.config.meta_get("forecast_dask_address"),
+        # the classification vars, the same the SQL classification (int_skus_classified) reads
+        "adi_cutoff": dbt.config.meta_get("adi_cutoff"),
+        "cv2_cutoff": dbt.config.meta_get("cv2_cutoff"),
+        "min_history_periods": dbt.config.meta_get("min_history_periods"),
+        "inactive_periods": dbt.config.meta_get("inactive_periods"),
     }
+    config = ForecastConfig.from_dbt_meta({name: value for name, value in meta.items() if value is not None})
+    reuse = str(dbt.config.meta_get("forecast_reuse")).strip().lower() in ("true", "1", "yes")
     # the build gate stops the build (one message) when there is no plan to make
     dbt.ref("int_build_gate")
     history = dbt.ref("int_demand_history_by_sku_period").df()
     calendar = dbt.ref("int_promotion_coverage_by_sku_period").df()
     periods = dbt.ref("int_planning_periods").df()
-    files = dbt.source("landing", "files").df()
+    files = dbt.ref("stg_landing__files").df()
     promotions_landed = bool(
         ((files["source_system"] == "crm") & (files["entity"] == "promotions") & (files["status"] == "present")).any()
     )
-    result = run_forecasting(
+    result = forecast_demand(
         history[["master_sku", "master_family", "period_seq", "demand_units", "promo_units"]],
-        horizon=horizon,
-        n_windows=n_windows,
-        season_length=season_length,
+        config,
         pins=pins_from_seed(dbt.ref("forecast_method_pins").df()),
-        long_tail_families=[family.strip() for family in long_tail.split(",") if family.strip()],
         promo_calendar=calendar[["master_sku", "period_seq", "promo_coverage"]] if promotions_landed else None,
         period_days=periods[["period_seq", "n_days"]],
-        n_jobs=n_jobs,
-        ml=use_ml,
-        conformal=conformal,
-        noise_fallback=noise_fallback,
         cache=DuckDBFamilyCache(session) if reuse else None,
         progress=dbt_progress(),
-        engine=engine,
-        engine_address=dask_address or None,
-        classification_cutoffs=cutoffs,
     )
     return stack_outputs(result)

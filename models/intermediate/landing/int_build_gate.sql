@@ -16,7 +16,7 @@ with
 
 files as (
 
-    select * from {{ source('landing', 'files') }}
+    select * from {{ ref('stg_landing__files') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 files as (
 
-    select * from {{ source('landing', 'files') }}
+    select * from {{ ref('stg_landing__files') }}
 
 ),
 

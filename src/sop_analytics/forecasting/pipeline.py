@@ -18,6 +18,7 @@ import pandas as pd
 
 from sop_analytics.forecasting.candidates import ENSEMBLES, top_down_split
 from sop_analytics.forecasting.classification import CLASSIFICATION_SCHEMA, classify_demand
+from sop_analytics.forecasting.config import CLASSIFICATION_VARS, ForecastConfig
 from sop_analytics.forecasting.forecast import (
     FORECAST_SCHEMA,
     conformal_intervals,
@@ -31,8 +32,9 @@ from sop_analytics.forecasting.selection import SELECTION_SCHEMA, ensemble_media
 FamilyCache = object  # anything with get(keys) and put(keys, outputs), see sop_analytics.forecasting.reuse
 
 __all__ = [
-    "BACKTEST_SCHEMA", "HISTORY_COLUMNS", "PROMO_CALENDAR_COLUMNS", "calendar_regressor", "empty_backtest",
-    "promo_families", "run_forecasting", "selected_backtest", "to_panel",
+    "BACKTEST_SCHEMA", "CLASSIFICATION_VARS", "HISTORY_COLUMNS", "PROMO_CALENDAR_COLUMNS", "ForecastConfig",
+    "calendar_regressor", "empty_backtest", "forecast_demand", "promo_families", "run_forecasting", "selected_backtest",
+    "to_panel",
 ]
 
 HISTORY_COLUMNS: tuple[str, ...] = (
@@ -139,7 +141,32 @@ def run_forecasting(
     engine_address: str | None = None,
     classification_cutoffs: Mapping[str, float] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Classify every SKU, select a method per family segment, forecast ``horizon`` periods.
+    """:func:`forecast_demand` with the settings as keyword arguments (those of
+    :class:`ForecastConfig`, which documents them): for scripts and notebooks."""
+    config = ForecastConfig(
+        horizon=horizon, n_windows=n_windows, season_length=season_length, long_tail_families=tuple(long_tail_families),
+        promo_share_threshold=promo_share_threshold, max_backtest_series=max_backtest_series, seed=seed, refit=refit,
+        ml=ml, conformal=conformal, noise_fallback=noise_fallback, classification_cutoffs=classification_cutoffs or {},
+        n_jobs=n_jobs, engine=engine, engine_address=engine_address,
+    )
+    return forecast_demand(history, config, pins=pins, promo_calendar=promo_calendar, period_days=period_days,
+                           cache=cache, progress=progress)
+
+
+def forecast_demand(
+    history: pd.DataFrame,
+    config: ForecastConfig,
+    *,
+    pins: pd.DataFrame | None = None,
+    promo_calendar: pd.DataFrame | None = None,
+    period_days: pd.DataFrame | None = None,
+    cache: FamilyCache | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Classify every SKU, select a method per family segment, forecast ``config.horizon`` periods.
+
+    The settings are ``config`` (:class:`ForecastConfig`, which documents each); the rest
+    is data and plumbing.
 
     ``period_days`` (``period_seq, n_days`` for every history and horizon period): periods of
     unequal length (4-4-5: 28 or 35 days) are modelled as demand per day, so a 5-week
@@ -188,6 +215,9 @@ def run_forecasting(
     ``unique_id, cutoff, ds``. Long-tail families (forecast at family level) have no
     backtest rows: their backtest is of the aggregated family series, not of a SKU.
     """
+    horizon, n_windows, n_jobs = int(config.horizon), int(config.n_windows), int(config.n_jobs)
+    conformal, engine, engine_address = bool(config.conformal), config.engine, config.engine_address
+    long_tail_families = config.long_tail_families
     if history.empty:
         return {
             "classification": pd.DataFrame({c: pd.Series(dtype=t) for c, t in PIPELINE_CLASSIFICATION_SCHEMA.items()}),
@@ -201,7 +231,7 @@ def run_forecasting(
     if promo_calendar is not None:
         future_promo = calendar_regressor(promo_calendar)
         future_promo = future_promo[future_promo["ds"] > last_ds].reset_index(drop=True)
-    cutoffs = _classification_cutoffs(classification_cutoffs)
+    cutoffs = config.classify_kwargs()
     classification = classify_demand(panel, last_ds=last_ds, **cutoffs)
     families = panel[["unique_id", "family"]].drop_duplicates("unique_id")
     classification = families.merge(classification, on="unique_id", how="right")[
@@ -212,10 +242,7 @@ def run_forecasting(
     if days is not None:
         panel = panel.assign(y=panel["y"] / panel["ds"].map(days), promo_units=panel["promo_units"] / panel["ds"].map(days),
                              n_days=panel["ds"].map(days))
-    common = dict(horizon=horizon, n_windows=n_windows, season_length=season_length,
-                  promo_families=promo_families(panel, promo_share_threshold),
-                  max_series_per_segment=max_backtest_series, seed=seed, refit=refit, ml=ml,
-                  noise_fallback=noise_fallback)
+    common = config.selection_settings(promo_families(panel, config.promo_share_threshold))
     keys = family_keys(panel, pins=pins, long_tail=tuple(long_tail_families), last_ds=last_ds, common=common,
                        future_promo=future_promo, days=days, conformal=conformal,
                        cutoffs=cutoffs) if cache is not None else {}
@@ -431,31 +458,6 @@ def _family_chunks(panel: pd.DataFrame, n_jobs: int) -> list[list[str]]:
         chunks[i].append(family)
         load[i] += int(size)
     return [c for c in chunks if c]
-
-
-# The classification's vars, as dbt names them (dbt_project.yml), and the parameter of
-# classify_demand each one sets: the forecaster classifies with the same cut-offs as the SQL
-# model int_skus_classified (a dbt test on every build checks that they agree).
-CLASSIFICATION_VARS: dict[str, str] = {
-    "adi_cutoff": "adi_cutoff",
-    "cv2_cutoff": "cv2_cutoff",
-    "min_history_periods": "min_history",
-    "inactive_periods": "inactive_periods",
-}
-
-
-def _classification_cutoffs(cutoffs: Mapping[str, float] | None) -> dict[str, float]:
-    """``classify_demand`` keyword arguments from the classification vars (by their dbt
-    names, see ``CLASSIFICATION_VARS``); an unknown name is an error, a missing one keeps
-    classify_demand's default."""
-    unknown = sorted(set(cutoffs or {}) - set(CLASSIFICATION_VARS))
-    if unknown:
-        raise ValueError(f"unknown classification var(s) {unknown}: expected some of {sorted(CLASSIFICATION_VARS)}")
-    out: dict[str, float] = {}
-    for name, value in (cutoffs or {}).items():
-        param = CLASSIFICATION_VARS[name]
-        out[param] = int(value) if param in ("min_history", "inactive_periods") else float(value)
-    return out
 
 
 def _select_and_forecast(
