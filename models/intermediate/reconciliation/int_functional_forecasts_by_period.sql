@@ -1,15 +1,15 @@
 {#- The functional forecasts (sales: crm/sales_forecast; operations: erp/ops_forecast, in
-    eaches) in planning periods, as each planning cycle would have seen them: for every
-    cycle (every planning period, its as-of date the period's first day), the latest
+    eaches) spread into planning periods, as each planning cycle would have seen them: for
+    every cycle (every planning period, its as-of date the period's first day), the latest
     submission of each source code and month made before the as-of date, spread evenly over
-    the days of its calendar month and summed into planning periods. One row per cycle,
-    number, master SKU, month and planning period: the part of the month's forecast that
-    falls in the period (summed over the source codes of the master SKU) and the days of the
-    month in the period. The month stays in the grain so that a reader can tell which days
-    of a period are covered, per SKU or per family. Units are decimal(38, 10), rounded once
-    per day: sums of them are exact whatever the order. Read by the three numbers (the
-    build's cycle, int_three_numbers_by_family_period) and by accuracy (every archived
-    cycle, int_forecasts_by_lag). -#}
+    the days of its calendar month. One row per cycle, number, source code, month and
+    planning period: the month's units per day (double: quantity / days of the month), the
+    days of the month in the period and their product, the part of the forecast that falls
+    in the period. Readers sum the rows into planning periods: accuracy per master SKU, in
+    double (int_functional_forecasts_by_lag, every archived cycle); the three numbers per
+    family (int_three_numbers_by_family_period, the build's cycle), each day rounded to
+    decimal(38, 10) so that its sums are exact. The month stays in the grain so that a
+    reader can tell which days of a period are covered, per SKU or per family. -#}
 with
 
 periods as (
@@ -75,11 +75,9 @@ latest_submissions as (
         submissions.master_sku,
         submissions.master_family,
         submissions.month_start,
-        cast(
-            submissions.quantity_eaches
-            / (date_diff('day', submissions.month_start, last_day(submissions.month_start)) + 1)
-            as decimal(38, 10)
-        ) as units_per_day
+        submissions.source_code,
+        submissions.quantity_eaches
+        / (date_diff('day', submissions.month_start, last_day(submissions.month_start)) + 1) as units_per_day
 
     from submissions
     inner join periods on submissions.submitted_at < periods.period_start
@@ -109,24 +107,17 @@ final as (
         latest_submissions.cycle,
         latest_submissions.cycle_seq,
         latest_submissions.number_source,
+        latest_submissions.source_code,
         latest_submissions.master_sku,
         latest_submissions.master_family,
         latest_submissions.month_start,
         month_period_days.period_id,
+        latest_submissions.units_per_day,
         month_period_days.n_days as days_covered,
-        sum(latest_submissions.units_per_day * month_period_days.n_days) as forecast_units
+        latest_submissions.units_per_day * month_period_days.n_days as forecast_units
 
     from latest_submissions
     inner join month_period_days on latest_submissions.month_start = month_period_days.month_start
-    group by
-        latest_submissions.cycle,
-        latest_submissions.cycle_seq,
-        latest_submissions.number_source,
-        latest_submissions.master_sku,
-        latest_submissions.master_family,
-        latest_submissions.month_start,
-        month_period_days.period_id,
-        month_period_days.n_days
 
 )
 

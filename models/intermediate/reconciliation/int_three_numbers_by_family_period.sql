@@ -33,7 +33,7 @@ functional_forecasts as (
         functional.master_family,
         functional.period_id,
         functional.month_start,
-        sum(functional.forecast_units) as units,
+        sum(cast(functional.units_per_day as decimal(38, 10)) * functional.days_covered) as units,
         any_value(functional.days_covered) as days_covered
 
     from {{ ref('int_functional_forecasts_by_period') }} as functional
