@@ -1,10 +1,11 @@
 {#- The three numbers side by side, in eaches, per family and planning period: sales'
     forecast (CRM), operations' forecast (ERP, converted from the item's unit of measure)
     and finance's budget (GL money, converted to units at the family's realized price over
-    the 12 closed periods before the cycle, int_family_prices). Only the latest submission made before the
-    cycle's as-of date counts. Monthly forecasts and fiscal budgets are spread evenly over
-    their days and summed into planning periods; a number that does not cover every day of
-    a period is `partial` there and is not compared. An absent source is `source_absent`. -#}
+    the 12 closed periods before the cycle, int_family_prices). The forecasts are the build
+    cycle's in int_functional_forecasts_by_period (the latest submission before the as-of
+    date, spread evenly over its month's days, summed into planning periods); budgets are
+    spread over their fiscal period's days. A number that does not cover every day of a
+    period is `partial` there and is not compared. An absent source is `source_absent`. -#}
 with
 
 cycle as (
@@ -25,29 +26,19 @@ periods as (
 
 ),
 
-sales as (
+functional_forecasts as (
 
-    select forecasts.*
-    from {{ ref('int_sales_forecasts_checked') }} as forecasts
-    cross join cycle
-    where forecasts.quarantine_rule is null and forecasts.submitted_at < cycle.as_of_date
-    qualify row_number() over (
-            partition by forecasts.crm_product_code, forecasts.period_start
-            order by forecasts.submitted_at desc
-        ) = 1
+    select
+        functional.number_source,
+        functional.master_family,
+        functional.period_id,
+        functional.month_start,
+        sum(cast(functional.units_per_day as decimal(38, 10)) * functional.days_covered) as units,
+        any_value(functional.days_covered) as days_covered
 
-),
-
-operations as (
-
-    select forecasts.*
-    from {{ ref('int_ops_forecasts_checked') }} as forecasts
-    cross join cycle
-    where forecasts.quarantine_rule is null and forecasts.submitted_at < cycle.as_of_date
-    qualify row_number() over (
-            partition by forecasts.erp_item, forecasts.period_start
-            order by forecasts.submitted_at desc
-        ) = 1
+    from {{ ref('int_functional_forecasts_by_period') }} as functional
+    inner join cycle on functional.cycle = cycle.cycle
+    group by functional.number_source, functional.master_family, functional.period_id, functional.month_start
 
 ),
 
@@ -69,38 +60,6 @@ families as (
 family_prices as (
 
     select * from {{ ref('int_family_prices') }}
-
-),
-
-monthly_days as (
-
-    select
-        'sales' as number_source,
-        sales.master_family,
-        calendar_days.period_id,
-        calendar_days.calendar_date,
-        cast(sales.quantity_eaches / (date_diff('day', sales.period_start, last_day(sales.period_start)) + 1) as decimal(38, 10)) as units
-
-    from sales
-    inner join calendar_days
-        on calendar_days.calendar_date between sales.period_start and last_day(sales.period_start)
-
-    union all
-
-    select
-        'operations',
-        operations.master_family,
-        calendar_days.period_id,
-        calendar_days.calendar_date,
-        cast(
-            operations.quantity_eaches
-            / (date_diff('day', operations.period_start, last_day(operations.period_start)) + 1)
-            as decimal(38, 10)
-        )
-
-    from operations
-    inner join calendar_days
-        on calendar_days.calendar_date between operations.period_start and last_day(operations.period_start)
 
 ),
 
@@ -137,21 +96,6 @@ budget_days as (
 
 ),
 
-all_days as (
-
-    select
-        number_source,
-        master_family,
-        period_id,
-        calendar_date,
-        units,
-        null as revenue
-    from monthly_days
-    union all
-    select * from budget_days
-
-),
-
 per_period as (
 
     select
@@ -159,10 +103,23 @@ per_period as (
         master_family,
         period_id,
         sum(units) as units,
-        sum(revenue) as revenue,
-        count(distinct calendar_date) as days_covered
+        null as revenue,
+        sum(days_covered) as days_covered
 
-    from all_days
+    from functional_forecasts
+    group by number_source, master_family, period_id
+
+    union all
+
+    select
+        number_source,
+        master_family,
+        period_id,
+        sum(units),
+        sum(revenue),
+        count(distinct calendar_date)
+
+    from budget_days
     group by number_source, master_family, period_id
 
 ),
