@@ -1,7 +1,7 @@
 {#- The three numbers side by side, in eaches, per family and planning period: sales'
     forecast (CRM), operations' forecast (ERP, converted from the item's unit of measure)
     and finance's budget (GL money, converted to units at the family's realized price over
-    the 12 closed periods before the cycle, int_family_prices). The forecasts are the build
+    the 12 closed periods before the cycle, int_budgets_by_family_period). The forecasts are the build
     cycle's in int_functional_forecasts_by_period (the latest submission before the as-of
     date, spread evenly over its month's days, summed into planning periods); budgets are
     spread over their fiscal period's days. A number that does not cover every day of a
@@ -11,12 +11,6 @@ with
 cycle as (
 
     select * from {{ ref('int_planning_cycle') }}
-
-),
-
-calendar_days as (
-
-    select * from {{ ref('int_calendar_days') }}
 
 ),
 
@@ -42,13 +36,6 @@ functional_forecasts as (
 
 ),
 
-budgets as (
-
-    select * from {{ ref('int_budgets_checked') }}
-    where quarantine_rule is null
-
-),
-
 families as (
 
     select distinct master_family
@@ -63,36 +50,15 @@ family_prices as (
 
 ),
 
-fiscal_period_days as (
+budgets as (
 
-    select
-        fiscal_year,
-        fiscal_period,
-        count(*) as n_days
-
-    from calendar_days
-    group by fiscal_year, fiscal_period
+    select * from {{ ref('int_budgets_by_family_period') }}
 
 ),
 
-budget_days as (
+landing_files as (
 
-    select
-        'finance' as number_source,
-        budgets.master_family,
-        calendar_days.period_id,
-        calendar_days.calendar_date,
-        cast(budgets.revenue / fiscal_period_days.n_days / family_prices.family_price as decimal(38, 10)) as units,
-        cast(budgets.revenue / fiscal_period_days.n_days as decimal(38, 10)) as revenue
-
-    from budgets
-    inner join fiscal_period_days
-        on budgets.fiscal_year = fiscal_period_days.fiscal_year
-            and budgets.fiscal_period = fiscal_period_days.fiscal_period
-    inner join calendar_days
-        on budgets.fiscal_year = calendar_days.fiscal_year
-            and budgets.fiscal_period = calendar_days.fiscal_period
-    left join family_prices on budgets.master_family = family_prices.master_family
+    select * from {{ ref('stg_landing__files') }}
 
 ),
 
@@ -115,12 +81,11 @@ per_period as (
         number_source,
         master_family,
         period_id,
-        sum(units),
-        sum(revenue),
-        count(distinct calendar_date)
+        units,
+        revenue,
+        days_covered
 
-    from budget_days
-    group by number_source, master_family, period_id
+    from budgets
 
 ),
 
@@ -131,7 +96,7 @@ sources_present as (
         count(*) filter (where source_system = 'erp' and entity = 'ops_forecast' and status = 'present') > 0 as has_operations,
         count(*) filter (where source_system = 'gl' and entity = 'budget' and status = 'present') > 0 as has_finance
 
-    from {{ source('landing', 'files') }}
+    from landing_files
 
 ),
 
