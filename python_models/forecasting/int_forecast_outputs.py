@@ -15,11 +15,11 @@ the conformal intervals and the robust-ensemble fallback (see the YAML).
 ``forecast_reuse`` (default true) reuses the outputs of every family whose history, pins,
 promotions and settings are unchanged (``forecast_cache.family_outputs``, keyed by a
 content hash; :mod:`sop_analytics.forecasting.reuse`); ``forecast_engine`` (local or dask)
-chooses where families are fitted. The
-classification vars (``adi_cutoff``, ``cv2_cutoff``, ``min_history_periods``,
-``inactive_periods``) reach it the same way, so its segments follow the SQL
-classification's rule (the dbt test forecaster_classes_match_the_sql_classification). The node logs its progress (families done of all) to
-the dbt log.
+chooses where families are fitted. The classification vars (``adi_cutoff``,
+``cv2_cutoff``, ``min_history_periods``, ``inactive_periods``) reach it the same way, so its
+segments follow the SQL classification's rule (the dbt test
+forecaster_classes_match_the_sql_classification). The node logs its progress (families
+done of all) to the dbt log.
 
 Demand is modelled per day of each planning period (4-4-5 periods have 28 or 35 days),
 so int_planning_periods passes every period's length.

@@ -159,6 +159,16 @@ def test_every_listed_categorical_mart_column_has_accepted_values(manifest):
     assert differ == []
 
 
+def test_only_staging_models_read_sources(manifest):
+    """Sources are read once, in staging (models/staging/): every other model reads them
+    through a staging model, so a renamed landing column is fixed in one place."""
+    readers = sorted(m["name"] for m in models(manifest)
+                     if any(d.startswith("source.") for d in m["depends_on"]["nodes"])
+                     and not m["original_file_path"].startswith("models/staging/"))
+    assert readers == []
+    assert any(d.startswith("source.") for m in models(manifest) for d in m["depends_on"]["nodes"])
+
+
 def test_every_model_is_in_a_group_with_an_owner(manifest):
     groups = manifest["groups"]
     assert groups
