@@ -1,7 +1,8 @@
 {#- The trade-off options of every constraint the cycle surfaced: one row per risk and
     option, its effect over the horizon against the consensus plan (the sums of its lines
-    in fct_scenario_option_lines) and the SKUs and customers it touches. The customers are
-    those who ordered a touched SKU in the year before the as-of date (int_orders_checked).
+    in fct_scenario_option_lines), its words (int_scenario_option_texts) and the SKUs and
+    customers it touches (int_scenario_option_touches: the customers are those who ordered
+    a touched SKU in the year before the as-of date).
     Cash over the horizon moves with the margin: stock built ahead is sold within the
     horizon, and inventory_value_effect shows the stock it ties up on the way.
     The recommendation, per risk: the option that keeps the most margin over the horizon
@@ -32,161 +33,13 @@ risks as (
 
 texts as (
 
-    -- the option in words; tie_*: a priority option's words when no customer priority is landed
-    select option_texts.* from (
-        values
-        (
-            'do_nothing',
-            'Do nothing: cut every SKU pro rata',
-            'Every SKU on the resource is cut pro rata to the hours (fct_constrained_plan).',
-            null,
-            null
-        ),
-        (
-            'allocate_by_margin',
-            'Allocate the hours by margin (LP)',
-            'The hours go to the SKUs with the most margin per hour first (HiGHS LP).',
-            null,
-            null
-        ),
-        (
-            'allocate_by_priority',
-            'Allocate the hours by customer priority (LP)',
-            'The hours serve the customers with the highest priority first (crm/customers.priority, 1 = key '
-            || 'account), tier by tier, then the most margin (HiGHS LPs).',
-            'Allocate the hours by customer priority (LP): no priorities landed, all tie',
-            'No customer priority is landed (crm/customers.priority is absent): every customer has the same '
-            || 'priority, so the hours serve the most units, then the most margin (HiGHS LPs).'
-        ),
-        (
-            'build_ahead',
-            'Build ahead in earlier periods',
-            'The overload''s hours are made earlier, where the resource has spare hours, and carried as stock '
-            || 'at the carrying cost rate.',
-            null,
-            null
-        ),
-        (
-            'add_hours',
-            'Add hours (overtime)',
-            'The overload''s hours are bought at the overtime cost rate.',
-            null,
-            null
-        ),
-        (
-            'accept_shortage',
-            'Accept the shortage',
-            'The units short are lost, pro rata over the customers.',
-            null,
-            null
-        ),
-        (
-            'expedite',
-            'Expedite',
-            'The missing units are expedited at the expedite cost share of standard cost.',
-            null,
-            null
-        ),
-        (
-            'split_supplier',
-            'Split to a second supplier',
-            'The units short move to a second supplier of the family that does not run late.',
-            null,
-            null
-        ),
-        (
-            'reallocate_by_priority',
-            'Reallocate the stock by customer priority',
-            'The same units short, but the stock goes to the customers with the highest priority first '
-            || '(crm/customers.priority, 1 = key account): the lowest tiers go short.',
-            'Reallocate the stock by customer priority: no priorities landed, all tie',
-            'No customer priority is landed (crm/customers.priority is absent): every customer has the same '
-            || 'priority, so the stock is shared pro rata, as when the shortage is accepted.'
-        )
-    ) as option_texts (option_key, option_label, option_rationale, tie_label, tie_rationale)
+    select * from {{ ref('int_scenario_option_texts') }}
 
 ),
 
-landed_priorities as (
+touches as (
 
-    select coalesce(bool_or(priorities_landed), false) as priorities_landed
-    from {{ ref('int_customer_priority_shares') }}
-
-),
-
-orders as (
-
-    select * from {{ ref('int_orders_checked') }}
-    where quarantine_rule is null and status != 'cancelled'
-
-),
-
-customer_skus as (
-
-    select
-        orders.master_sku,
-        orders.customer_id,
-        sum(orders.quantity_eaches) as units
-
-    from orders
-    cross join cycle
-    where orders.requested_date < cycle.as_of_date and orders.requested_date >= cycle.as_of_date - interval 365 day
-    group by orders.master_sku, orders.customer_id
-
-),
-
-option_skus as (
-
-    select
-        option_id,
-        master_sku,
-        sum(units_short) as units_short,
-        sum(margin_effect) as margin_effect
-
-    from lines
-    group by option_id, master_sku
-
-),
-
-option_customers as (
-
-    select
-        option_skus.option_id,
-        customer_skus.customer_id,
-        sum(customer_skus.units) as units
-
-    from option_skus
-    inner join customer_skus on option_skus.master_sku = customer_skus.master_sku
-    group by option_skus.option_id, customer_skus.customer_id
-
-),
-
-customers_touched as (
-
-    select
-        option_id,
-        count(*) as n_customers,
-        string_agg(customer_id, ', ' order by units desc, customer_id asc) filter (where customer_rank <= 5) as customers
-
-    from (
-        select
-            *,
-            row_number() over (partition by option_id order by units desc, customer_id asc) as customer_rank
-        from option_customers
-    ) as ranked
-    group by option_id
-
-),
-
-skus_touched as (
-
-    select
-        option_id,
-        count(*) as n_skus,
-        string_agg(master_sku, ', ' order by abs(margin_effect) desc, master_sku) as skus
-
-    from option_skus
-    group by option_id
+    select * from {{ ref('int_scenario_option_touches') }}
 
 ),
 
@@ -240,24 +93,18 @@ final as (
         ranked.risk_type,
         risks.subject,
         ranked.option_key,
-        case
-            when landed_priorities.priorities_landed or texts.tie_label is null then texts.option_label
-            else texts.tie_label
-        end as option_label,
-        case
-            when landed_priorities.priorities_landed or texts.tie_rationale is null then texts.option_rationale
-            else texts.tie_rationale
-        end as option_rationale,
+        texts.option_label,
+        texts.option_rationale,
         cast(ranked.option_rank as bigint) as option_rank,
         ranked.is_no_action,
         ranked.option_rank = 1 as is_recommended,
         'most margin kept over the horizon after the option''s cost; on a tie, the fewest top-priority '
         || 'units short, then no action' as recommendation_rule,
         ranked.first_period_id,
-        cast(skus_touched.n_skus as bigint) as n_skus_touched,
-        skus_touched.skus as skus_touched,
-        cast(coalesce(customers_touched.n_customers, 0) as bigint) as n_customers_touched,
-        customers_touched.customers as top_customers_touched,
+        cast(touches.n_skus as bigint) as n_skus_touched,
+        touches.skus as skus_touched,
+        cast(coalesce(touches.n_customers, 0) as bigint) as n_customers_touched,
+        touches.customers as top_customers_touched,
         cast(ranked.units_short as double) as units_short,
         cast(ranked.built_ahead_units as double) as built_ahead_units,
         cast(ranked.revenue_effect as double) as revenue_effect,
@@ -270,11 +117,9 @@ final as (
 
     from ranked
     cross join cycle
-    cross join landed_priorities
     inner join texts on ranked.option_key = texts.option_key
     inner join risks on ranked.risk_id = risks.risk_id
-    inner join skus_touched on ranked.option_id = skus_touched.option_id
-    left join customers_touched on ranked.option_id = customers_touched.option_id
+    inner join touches on ranked.option_id = touches.option_id
 
 )
 
