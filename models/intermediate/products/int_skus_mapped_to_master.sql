@@ -10,7 +10,8 @@
     it (`mapping_rule` names that rule); equal to two or more masters at that rule, it is
     `ambiguous` (quarantined, never guessed); equal to none after the last rule, it is
     `unmapped` (the rows that use it are quarantined as `unmapped_code`).
-    GL product lines map to a family: crosswalk, else normalized family name. -#}
+    GL product lines map to a family: crosswalk, else normalized family name.
+    The codes in use are int_sku_codes_in_use, their rule matches int_sku_codes_matched_by_rule. -#}
 -- depends_on: {{ ref('code_normalization_rules') }}
 {%- set rules = code_normalization_rules() %}
 with
@@ -28,6 +29,18 @@ masters as (
 
 ),
 
+sku_codes as (
+
+    select * from {{ ref('int_sku_codes_in_use') }}
+
+),
+
+first_match as (
+
+    select * from {{ ref('int_sku_codes_matched_by_rule') }}
+
+),
+
 items as (
 
     select
@@ -37,108 +50,6 @@ items as (
     from {{ ref('stg_erp__items') }}
     where erp_item is not null
     group by erp_item
-
-),
-
-crm_codes as (
-
-    select crm_product_code as source_code from {{ ref('stg_crm__products') }}
-    union
-    select crm_product_code from {{ ref('stg_crm__orders') }}
-    union
-    select crm_product_code from {{ ref('stg_crm__promotions') }}
-    union
-    select crm_product_code from {{ ref('stg_crm__sales_forecasts') }}
-
-),
-
-sku_codes as (
-
-    select
-        'erp' as source_system,
-        erp_item as source_code
-
-    from items
-
-    union all
-
-    select
-        'crm' as source_system,
-        source_code
-
-    from crm_codes
-    where source_code is not null
-
-),
-
-prefix as (
-
-    select coalesce(max(master_prefix), '') as master_prefix
-    from masters
-
-),
-
-code_keys as (
-
-    {% for rule in rules %}
-        select
-            sku_codes.source_system,
-            sku_codes.source_code,
-            {{ loop.index }} as rule_order,
-            '{{ rule[0] }}' as mapping_rule,
-            {{ normalized_code('sku_codes.source_code', rules, loop.index, 'prefix.master_prefix') }} as code_key
-
-        from sku_codes
-        cross join prefix
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-
-),
-
-master_keys as (
-
-    {% for rule in rules %}
-        select
-            masters.master_sku,
-            {{ loop.index }} as rule_order,
-            {{ normalized_code('masters.master_sku', rules, loop.index, 'prefix.master_prefix') }} as master_key
-
-        from masters
-        cross join prefix
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-
-),
-
-candidates as (
-
-    select
-        code_keys.source_system,
-        code_keys.source_code,
-        code_keys.rule_order,
-        code_keys.mapping_rule,
-        master_keys.master_sku
-
-    from code_keys
-    inner join master_keys
-        on code_keys.rule_order = master_keys.rule_order
-            and code_keys.code_key = master_keys.master_key
-    where code_keys.code_key != ''
-
-),
-
-first_match as (
-
-    select
-        source_system,
-        source_code,
-        min(mapping_rule) as mapping_rule,
-        count(distinct master_sku) as n_masters,
-        min(master_sku) as master_sku
-
-    from candidates
-    group by source_system, source_code, rule_order
-    qualify rank() over (partition by source_system, source_code order by rule_order) = 1
 
 ),
 
