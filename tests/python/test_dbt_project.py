@@ -203,10 +203,6 @@ def test_every_var_is_declared_once_with_no_inline_default():
 # Models still over 200 lines (dbt-score's sql_has_reasonable_number_of_lines), each holding
 # more than one idea: issue 19 splits them. The list only shrinks: a model split below the
 # limit must leave it, and no other model may join it.
-OVER_200_LINES = {
-    "fct_scenario_options", "int_skus_mapped_to_master", "fct_plan_proposals", "fct_forecast_accuracy",
-    "int_reconciliation_evidence", "int_customer_mix_by_sku_period", "int_build_gate",
-}
 MIN_MODEL_SCORE = 9.5
 
 
@@ -214,14 +210,17 @@ def _model_lines(manifest: dict) -> dict[str, int]:
     return {m["name"]: len((ROOT / m["original_file_path"]).read_text().splitlines()) for m in models(manifest)}
 
 
-def test_no_model_over_200_lines_but_the_ones_being_split(manifest):
+def test_no_model_over_200_lines(manifest):
+    """One idea per model: a model past 200 lines is split (conventions.md)."""
     lines = _model_lines(manifest)
-    assert sorted(n for n, count in lines.items() if count > 200) == sorted(OVER_200_LINES)
+    assert len(lines) > 100
+    assert {n: count for n, count in lines.items() if count > 200} == {}
 
 
 def test_dbt_score_of_every_model(manifest, tmp_path):
-    """dbt-score (its default rules) rates every model at least 9.5 of 10, and every macro is
-    described; the models over 200 lines are the known exceptions, rated below only for that."""
+    """dbt-score (its default rules) rates every model at least 9.5 of 10, and every macro
+    passes every rule but has_example_sql (a low-severity rule; the staging models carry
+    example SQL, and a model failing only that still scores above 9.5)."""
     path = tmp_path / "manifest.json"
     path.write_text(json.dumps(manifest))
     done = subprocess.run([sys.executable, "-m", "dbt_score", "lint", "--manifest", str(path), "-f", "json"],
@@ -236,4 +235,5 @@ def test_dbt_score_of_every_model(manifest, tmp_path):
             low[name] = failing
         elif item.startswith("macro.") and failing:
             low[name] = failing
-    assert low == {name: ["sql_has_reasonable_number_of_lines"] for name in OVER_200_LINES}
+    assert len(scores) > 100
+    assert low == {}
