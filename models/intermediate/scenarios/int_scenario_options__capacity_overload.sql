@@ -65,8 +65,11 @@ cut_lines as (
         constrained.at_risk_units,
         constrained.at_risk_units * routings.hours_per_unit as short_hours,
         -- summed in decimal, so the total does not depend on the order rows reach the window
-        cast(sum(cast(constrained.at_risk_units * routings.hours_per_unit as decimal(38, 12)))
-            over (partition by overloads.risk_id, overloads.period_id) as double) as period_short_hours
+        cast(
+            sum(cast(constrained.at_risk_units * routings.hours_per_unit as decimal(38, 12)))
+                over (partition by overloads.risk_id, overloads.period_id)
+            as double
+        ) as period_short_hours
 
     from overloads
     inner join constrained
