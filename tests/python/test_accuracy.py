@@ -43,10 +43,15 @@ HAND_EXPECTED = {
 
 
 def test_accuracy_sql_on_a_hand_worked_example(planted_build, tmp_path):
-    """The compiled fct_forecast_accuracy, run on hand-made error rows, gives the figures
-    worked out by hand, including the family figure from SKU errors and the netted one."""
+    """The compiled fct_forecast_accuracy (with the two intermediate models it reads,
+    int_forecast_error_totals_by_level and int_forecast_scaled_errors_by_level), run on
+    hand-made error rows, gives the figures worked out by hand, including the family figure
+    from SKU errors and the netted one."""
     run, _ = planted_build
-    compiled = next((run.database.parent / "target" / "compiled").rglob("marts/accuracy/fct_forecast_accuracy.sql"))
+    target = run.database.parent / "target" / "compiled"
+    compiled = next(target.rglob("marts/accuracy/fct_forecast_accuracy.sql"))
+    parts = [next(target.rglob(f"intermediate/accuracy/{name}.sql"))
+             for name in ("int_forecast_error_totals_by_level", "int_forecast_scaled_errors_by_level")]
     con = duckdb.connect(str(tmp_path / "sop.duckdb"))
     con.sql(f"attach '{run.database}' as built (read_only)")
     con.sql("create schema marts")
@@ -67,6 +72,9 @@ def test_accuracy_sql_on_a_hand_worked_example(planted_build, tmp_path):
     con.sql("insert into marts.fct_demand_classification (master_sku, master_family, demand_class) "
             "values ('A', 'F', 'smooth'), ('B', 'F', 'intermittent')")
     con.sql("detach built")
+    con.sql("create schema intermediate")
+    for part in parts:
+        con.sql(f"create table intermediate.{part.stem} as {part.read_text()}")
     result = con.sql(compiled.read_text()).df()
     pooled = result[result["cycle"] == "all"]
     fields = ["wape", "netted_wape", "mape", "mape_excluded_periods", "mase", "rmsse", "bias_units", "bias_pct",

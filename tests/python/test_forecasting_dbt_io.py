@@ -122,6 +122,8 @@ class _FakeDbt:
         self.config = _Config(meta)
 
     def ref(self, name: str) -> _Relation:
+        if name == "stg_landing__files":
+            return self.source("landing", "files")
         return _Relation(self._refs.get(name, pd.DataFrame()))
 
     def source(self, *_):
