@@ -8,6 +8,7 @@ how many families it reused. Run it on an otherwise idle machine::
 
     echo 19 > /proc/self/autogroup
     python scripts/benchmark_build.py --sizes 1000 10000
+    python scripts/benchmark_build.py --sizes 10000 --vars '{forecast_max_backtest_series: null}' --out build/bench_nocap
 
 Everything goes to ``build/bench_build/<size>/`` (landing folder, database, logs) and
 ``build/bench_build/result.json``; the table to paste into BENCHMARKS.md is printed.
@@ -52,7 +53,7 @@ def _reuse_line(text: str) -> str | None:
     return lines[0] if lines else None
 
 
-def run_size(n_skus: int, seed: int, work: Path) -> dict:
+def run_size(n_skus: int, seed: int, work: Path, dbt_vars: str | None = None) -> dict:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     env = {**os.environ, "SOP_LANDING_DIR": str(work / "demo" / "landing"), "SOP_DUCKDB_PATH": str(work / "sop.duckdb"),
@@ -62,10 +63,12 @@ def run_size(n_skus: int, seed: int, work: Path) -> dict:
     n_customers = max(200, n_skus // 2)
     generator = _timed([sys.executable, "-m", "sop_analytics.demo", "--seed", str(seed), "--skus", str(n_skus),
                         "--customers", str(n_customers), "--out", str(work / "demo")], env, work / "generate.log")
-    result = {"skus": n_skus, "customers": n_customers, "generator": generator}
+    result = {"skus": n_skus, "customers": n_customers, "vars": dbt_vars or "", "generator": generator}
     if generator["exit_code"] != 0:
         return result
     dbt = [str(Path(sys.executable).parent / "dbt"), "build", "--profiles-dir", str(ROOT), "--project-dir", str(ROOT)]
+    if dbt_vars:
+        dbt += ["--vars", dbt_vars]
     for step in ("full_build", "unchanged_rebuild"):
         run = _timed(dbt, env, work / f"{step}.log")
         text = Path(run["log"]).read_text(errors="replace")
@@ -97,10 +100,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench_build")
+    parser.add_argument("--vars", default=None, help="dbt --vars for both builds, e.g. '{forecast_max_backtest_series: null}'")
     args = parser.parse_args(argv)
     if not Path(TIME).exists():
         raise SystemExit(f"{TIME} (GNU time) is needed to measure peak memory: apt-get install time")
-    results = [run_size(n, args.seed, args.out / str(n)) for n in args.sizes]
+    results = [run_size(n, args.seed, args.out / str(n), args.vars) for n in args.sizes]
     (args.out / "result.json").write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
     print(_table(results))

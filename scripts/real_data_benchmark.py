@@ -332,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-ml", action="store_true", help="without the global ML candidate (--no-dbt only)")
     parser.add_argument("--no-robust", action="store_true", help="no ensemble fallback within noise (--no-dbt only)")
     parser.add_argument("--no-conformal", action="store_true", help="model intervals, not conformal (--no-dbt only)")
+    parser.add_argument("--max-backtest-series", type=int, default=None,
+                        help="cap the SKUs backtested per family segment (--no-dbt only; default: no cap)")
     parser.add_argument("--tag", default="", help="suffix of the result files")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
@@ -348,6 +350,8 @@ def main(argv: list[str] | None = None) -> int:
             # only options asked for, so the script also runs older versions of the package
             options = {k: False for k, off in (("ml", args.no_ml), ("conformal", args.no_conformal),
                                                ("noise_fallback", args.no_robust)) if off}
+            if args.max_backtest_series is not None:
+                options["max_backtest_series"] = args.max_backtest_series
             fc, seconds, _ = run_direct(rs, args.n_jobs, args.n_windows, **options)
         else:
             fc, seconds = run_published(rs, args.out / f"{name}_dbt", args.n_jobs)

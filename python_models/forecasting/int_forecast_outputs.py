@@ -11,7 +11,9 @@ strings), and ``forecast_n_jobs`` (default: the profile's threads) sets how many
 processes forecast families side by side; the output is the same for any value.
 ``forecast_ml`` (default false) adds the global LightGBM candidate and EnsembleML;
 ``forecast_conformal_intervals`` and ``forecast_noise_fallback`` (default false) switch on
-the conformal intervals and the robust-ensemble fallback (see the YAML).
+the conformal intervals and the robust-ensemble fallback (see the YAML);
+``forecast_max_backtest_series`` (default 300, null = all) caps the SKUs backtested per
+family segment (a seeded sample).
 ``forecast_reuse`` (default true) reuses the outputs of every family whose history, pins,
 promotions and settings are unchanged (``forecast_cache.family_outputs``, keyed by a
 content hash; :mod:`sop_analytics.forecasting.reuse`); ``forecast_engine`` (local or dask)
@@ -48,6 +50,7 @@ def model(dbt, session):
         "forecast_ml": dbt.config.meta_get("forecast_ml"),
         "forecast_conformal_intervals": dbt.config.meta_get("forecast_conformal_intervals"),
         "forecast_noise_fallback": dbt.config.meta_get("forecast_noise_fallback"),
+        "forecast_max_backtest_series": dbt.config.meta_get("forecast_max_backtest_series"),
         "forecast_engine": dbt.config.meta_get("forecast_engine"),
         "forecast_dask_address": dbt.config.meta_get("forecast_dask_address"),
         # the classification vars, the same the SQL classification (int_skus_classified) reads

@@ -13,7 +13,8 @@ from test_forecasting_pipeline import _history
 DBT_META = {
     "forecast_horizon": "12", "backtest_windows": "3", "forecast_season_length": "12", "long_tail_families": "",
     "forecast_n_jobs": "2", "forecast_ml": "False", "forecast_conformal_intervals": "False",
-    "forecast_noise_fallback": "False", "forecast_engine": "local", "forecast_dask_address": "",
+    "forecast_noise_fallback": "False", "forecast_max_backtest_series": "300", "forecast_engine": "local",
+    "forecast_dask_address": "",
     "adi_cutoff": "1.32", "cv2_cutoff": "0.49", "min_history_periods": "12", "inactive_periods": "6",
 }
 
@@ -25,6 +26,8 @@ def test_the_dbt_meta_becomes_typed_settings():
     assert config.long_tail_families == ("TAIL_A", "TAIL_B")
     assert config.ml is True and config.conformal is False and config.noise_fallback is False
     assert config.engine == "local" and config.engine_address == "tcp://s:8786"
+    assert config.max_backtest_series == 300
+    assert ForecastConfig.from_dbt_meta({**DBT_META, "forecast_max_backtest_series": "None"}).max_backtest_series is None
     assert config.classify_kwargs() == {"adi_cutoff": 1.32, "cv2_cutoff": 0.49, "min_history": 12,
                                         "inactive_periods": 6}
     assert set(config.classification_cutoffs) == set(CLASSIFICATION_VARS)
@@ -37,6 +40,7 @@ def test_the_dbt_meta_becomes_typed_settings():
     ("forecast_horizon", "twelve", "var forecast_horizon: 'twelve' is not a whole number"),
     ("forecast_horizon", "0", "forecast horizon must be at least 1 period"),
     ("forecast_engine", "spark", "forecast engine 'spark' is not one of local, dask"),
+    ("forecast_max_backtest_series", "0", "var forecast_max_backtest_series: '0' must be at least 1"),
 ])
 def test_a_bad_setting_is_named_with_its_value(name, value, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):

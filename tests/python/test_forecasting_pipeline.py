@@ -485,3 +485,23 @@ def test_a_lead_within_noise_gives_way_to_the_ensemble() -> None:
     promo = scores(1.04).assign(candidate=["PromoLift", "AutoTheta", ENSEMBLE, "Naive"])
     kept = pd.DataFrame(_rank_rows(base, promo, plan, {ENSEMBLE: ["PromoLift", "AutoTheta"], "EnsembleML": []}, True))
     assert kept.loc[kept["is_selected"], "candidate"].iloc[0] == "PromoLift"
+
+
+def test_a_backtest_cap_samples_the_backtest_and_forecasts_every_sku() -> None:
+    """``max_backtest_series`` (var forecast_max_backtest_series) backtests a seeded sample
+    of a large family segment: the selection says how many of how many were scored, only
+    those have backtest rows, and every SKU still gets a forecast from the chosen method."""
+    smooth = _history()
+    smooth = smooth[smooth["master_family"] == "SMOOTH"]
+    copies = pd.concat([smooth.assign(master_sku=smooth["master_sku"] + f"_{k}") for k in range(4)],
+                       ignore_index=True)  # 24 SKUs of one continuous segment
+    capped = run_forecasting(copies, horizon=6, n_windows=2, pins=None, max_backtest_series=5, ml=False)
+    sel = capped["selection"]
+    scored = sel[(sel["segment"] == "continuous") & sel["is_selected"]]
+    assert (scored["n_series"] == 5).all() and (scored["n_series_total"] == 24).all()
+    assert capped["backtest"]["unique_id"].nunique() == 5
+    assert capped["forecast"]["unique_id"].nunique() == 24
+    again = run_forecasting(copies, horizon=6, n_windows=2, pins=None, max_backtest_series=5, ml=False)
+    assert set(capped["backtest"]["unique_id"]) == set(again["backtest"]["unique_id"])  # seeded, not random
+    full = run_forecasting(copies, horizon=6, n_windows=2, pins=None, ml=False)
+    assert full["backtest"]["unique_id"].nunique() == 24

@@ -1,4 +1,12 @@
-"""The three numbers: sales forecast (CRM, eaches), ops forecast (ERP, item uom), GL budget."""
+"""The three numbers: sales forecast (CRM, eaches), ops forecast (ERP, item uom), GL budget.
+
+Sales and operations forecast from what they know on the day they submit: the demand
+history up to the last closed month, their family's seasonal shape from that history, and
+the promotion calendar (planned promotions are known in advance). They never see the
+expected demand the generator draws the future from, so the statistical baseline competes
+with them on equal information (issue 14). The one thing sales knows that the history does
+not show is the planted level shift (a contract win, :func:`plants.plant_level_shift`).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +15,11 @@ import pandas as pd
 
 from .config import FAMILIES, FORECAST_HORIZON_MONTHS, FORECAST_SUBMISSIONS, SALES_REPS
 from .demand import FiscalDays
-from .operations import month_index, month_starts
+from .operations import N_MONTHS, month_index, month_starts
 from .rng import stream
 
-NOISE = 0.045  # forecasts = expected demand * U(1 - NOISE, 1 + NOISE)
+NOISE = 0.045  # forecasts = the planner's expectation * U(1 - NOISE, 1 + NOISE)
+LEVEL_MONTHS = 12  # the SKU's level: its mean de-promoted demand over the last 12 closed months
 
 
 def submission_months() -> list[int]:
@@ -33,12 +42,98 @@ def submitted_at(submission: np.ndarray, clock: str) -> np.ndarray:
     return np.char.add(np.datetime_as_string(first), "T" + clock)
 
 
-def build_sales_forecast(items: pd.DataFrame, monthly: np.ndarray, seed: int) -> pd.DataFrame:
-    """Sales forecast per CRM code: expected eaches of the target month * U(0.955, 1.045), whole
-    eaches from 100 up, one decimal below (slow movers); zero rows omitted; one rep per product."""
+def demand_by_month(orders: pd.DataFrame, n_skus: int) -> np.ndarray:
+    """Ordered eaches per SKU x calendar month of the requested date, cancelled lines left
+    out: the demand history the planners have."""
+    live = orders[orders["status"] != "cancelled"]
+    month = month_index(live["req_day"].to_numpy())
+    keep = (month >= 0) & (month < N_MONTHS)
+    out = np.zeros((n_skus, N_MONTHS))
+    np.add.at(out, (live["sku"].to_numpy()[keep], month[keep]), live["quantity"].to_numpy()[keep].astype(float))
+    return out
+
+
+def family_profile(by_family: np.ndarray, sub: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per family, from the 24 closed months before submission month ``sub``: the seasonal
+    index of each of the last 12 months (its share of its year over the mean share, the two
+    years averaged) and the growth of the last year over the year before.
+
+    The index is used only where the season repeats (the two years' shares correlate at
+    0.5 or more), and growth only where it is clear (the mean of the twelve month-on-same-
+    month-last-year log ratios is beyond two standard errors; clipped to 0.8..1.25);
+    elsewhere both are 1, as a planner would not read a season or a trend into noise."""
+    before, last = by_family[:, sub - 24:sub - 12], by_family[:, sub - 12:sub]
+    totals_before, totals_last = before.sum(axis=1), last.sum(axis=1)
+    safe = (totals_before > 0) & (totals_last > 0)
+    share_before = np.divide(before * 12, totals_before[:, None], out=np.ones_like(before), where=safe[:, None])
+    share_last = np.divide(last * 12, totals_last[:, None], out=np.ones_like(last), where=safe[:, None])
+    index = np.ones_like(last)
+    for f in np.flatnonzero(safe):
+        if share_before[f].std() > 0 and share_last[f].std() > 0 \
+                and np.corrcoef(share_before[f], share_last[f])[0, 1] >= 0.5:
+            index[f] = (share_before[f] + share_last[f]) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        yearly = np.log(last / before)  # each month against the same month a year before
+    growth = np.ones(len(last))
+    for f in np.flatnonzero(safe):
+        ratios = yearly[f][np.isfinite(yearly[f])]
+        if len(ratios) >= 6 and ratios.std(ddof=1) > 0 \
+                and abs(ratios.mean()) > 2 * ratios.std(ddof=1) / np.sqrt(len(ratios)):
+            growth[f] = np.clip(totals_last[f] / totals_before[f], 0.8, 1.25)
+    return index, growth
+
+
+def planners_expectation(items: pd.DataFrame, history: np.ndarray, promo_factor: np.ndarray,
+                         lifecycle: np.ndarray, grid: pd.DataFrame) -> np.ndarray:
+    """Expected eaches per grid row as a planner sets it on the submission day, from closed
+    months only (the submission month itself is still open).
+
+    - level: the SKU's de-promoted demand over the ``LEVEL_MONTHS`` months before the
+      submission month, per month of full activity (``lifecycle`` is the SKU's lifecycle
+      factor per month: launches ramp up, discontinued SKUs fade). A SKU with under one
+      month of activity there gets its family's median level (a launch sized like a typical
+      SKU of its family).
+    - the family's seasonal index and yearly growth (:func:`family_profile`, from its SKUs
+      with no launch or discontinuation); the level is centred 6.5 months before the
+      submission, so a target h months ahead gets growth ** ((6.5 + h) / 12).
+    - expectation = level * index * growth term * the target month's promotion factor and
+      lifecycle factor: promotions, launches and discontinuations are planned, so known.
+
+    ``promo_factor`` is expected demand with promotions over expected demand without them.
+    """
+    base = history / promo_factor
+    family = items["fam_idx"].to_numpy()
+    steady = ((items["launch_day"] < 0) & (items["eol_zero_day"] < 0)).to_numpy()
+    by_family = (pd.DataFrame(base[steady]).groupby(family[steady]).sum()
+                 .reindex(range(len(FAMILIES)), fill_value=0.0).to_numpy())
+    sub, target, sku = (grid[c].to_numpy() for c in ("submission", "target", "sku"))
+    cumulative = np.concatenate([np.zeros((len(base), 1)), np.cumsum(base, axis=1)], axis=1)
+    active = np.concatenate([np.zeros((len(base), 1)), np.cumsum(lifecycle, axis=1)], axis=1)
+    activity = active[sku, sub] - active[sku, sub - LEVEL_MONTHS]
+    total = cumulative[sku, sub] - cumulative[sku, sub - LEVEL_MONTHS]
+    level = np.divide(total, activity, out=np.zeros(len(grid)), where=activity >= 1.0)
+    known = pd.DataFrame({"family": family[sku], "sub": sub, "level": level})[activity >= 1.0]
+    typical = known.groupby(["family", "sub"])["level"].median()
+    fallback = typical.reindex(pd.MultiIndex.from_arrays([family[sku], sub])).fillna(0.0).to_numpy()
+    level = np.where(activity >= 1.0, level, fallback)
+    season = np.ones(len(grid))
+    trend = np.ones(len(grid))
+    for month in np.unique(sub):
+        rows = sub == month
+        index, growth = family_profile(by_family, int(month))
+        fam, ahead = family[sku[rows]], target[rows] - month
+        season[rows] = index[fam, ahead % 12]  # the same calendar month in the last closed year
+        trend[rows] = growth[fam] ** ((6.5 + ahead) / 12)
+    return level * season * trend * promo_factor[sku, target] * lifecycle[sku, target]
+
+
+def build_sales_forecast(items: pd.DataFrame, expectation: np.ndarray, seed: int) -> pd.DataFrame:
+    """Sales forecast per CRM code: the planner's expectation (grid order, see
+    :func:`planners_expectation`) * U(0.955, 1.045), whole eaches from 100 up, one decimal
+    below (slow movers); zero rows omitted; one rep per product."""
     rng = stream(seed, "sales_forecast")
     grid = forecast_grid(len(items))
-    raw = monthly[grid["sku"], grid["target"]] * rng.uniform(1 - NOISE, 1 + NOISE, size=len(grid))
+    raw = expectation * rng.uniform(1 - NOISE, 1 + NOISE, size=len(grid))
     qty = np.where(raw >= 100, np.round(raw), np.round(raw, 1))
     reps = np.array(SALES_REPS)[rng.integers(len(SALES_REPS), size=len(items))]
     frame = pd.DataFrame({
@@ -54,12 +149,12 @@ def build_sales_forecast(items: pd.DataFrame, monthly: np.ndarray, seed: int) ->
     return frame[frame["quantity"] > 0].reset_index(drop=True)
 
 
-def build_ops_forecast(items: pd.DataFrame, monthly: np.ndarray, seed: int) -> pd.DataFrame:
-    """Ops forecast per ERP item in item uom: expected eaches * U(0.955, 1.045) / units_per_uom,
-    one decimal; zero rows omitted."""
+def build_ops_forecast(items: pd.DataFrame, expectation: np.ndarray, seed: int) -> pd.DataFrame:
+    """Ops forecast per ERP item in item uom: the planner's expectation * U(0.955, 1.045) /
+    units_per_uom, one decimal; zero rows omitted."""
     rng = stream(seed, "ops_forecast")
     grid = forecast_grid(len(items))
-    eaches = monthly[grid["sku"], grid["target"]] * rng.uniform(1 - NOISE, 1 + NOISE, size=len(grid))
+    eaches = expectation * rng.uniform(1 - NOISE, 1 + NOISE, size=len(grid))
     frame = pd.DataFrame({
         "erp_item": items["erp_item"].to_numpy()[grid["sku"]],
         "period_start": month_starts()[grid["target"]],

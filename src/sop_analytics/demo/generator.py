@@ -31,11 +31,13 @@ from .demand import (
     baseline_expected,
     build_promotions,
     fiscal_days,
+    lifecycle_factor,
     realize_orders,
     week_start_days,
 )
 from .finance import journal_lines, journals_from_shipments
-from .forecasts import build_budget, build_ops_forecast, build_sales_forecast
+from .forecasts import (build_budget, build_ops_forecast, build_sales_forecast, demand_by_month, forecast_grid,
+                        planners_expectation)
 from .operations import (
     build_capacity,
     build_inventory,
@@ -49,7 +51,7 @@ from ..extracts import CONTRACT, write_entity
 
 VARIANTS = ("planted", "clean")
 ARCHETYPES = ("medical", "distributor")
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"  # 2: sales and operations forecast from the history they can see
 
 
 @dataclass
@@ -71,6 +73,10 @@ class Company:
     routings: pd.DataFrame
     capacity: pd.DataFrame
     fiscal: FiscalDays
+    # what the planners know of the future besides the history: per SKU x calendar month,
+    # the promotion factor (promotions are planned) and the lifecycle factor (launches and
+    # discontinuations are planned); see forecasts.planners_expectation
+    planned: tuple[np.ndarray, np.ndarray]
 
 
 def build_clean_company(seed: int, n_skus: int, n_customers: int) -> Company:
@@ -85,18 +91,29 @@ def build_clean_company(seed: int, n_skus: int, n_customers: int) -> Company:
     monthly = expected_by_month(expected, weeks)
     orders, price_factor = realize_orders(items, customers, expected, weeks, promos, fiscal, seed)
     routings = build_routings(items, seed)
+    without_promotions = expected_by_month(baseline, weeks)
+    promo_factor = np.divide(monthly, without_promotions, out=np.ones_like(monthly), where=without_promotions > 0)
+    lifecycle = expected_by_month(lifecycle_factor(items, weeks), weeks) / expected_by_month(np.ones_like(baseline), weeks)
+    expectation = forecast_expectation(items, orders, (promo_factor, lifecycle))
     return Company(
         items=items, customers=customers, crosswalk=build_crosswalk(items),
         products=items[["crm_product_code", "product_name", "list_cents"]].copy(),
         promotions=promos, orders=orders,
-        sales_forecast=build_sales_forecast(items, monthly, seed),
-        ops_forecast=build_ops_forecast(items, monthly, seed),
+        sales_forecast=build_sales_forecast(items, expectation, seed),
+        ops_forecast=build_ops_forecast(items, expectation, seed),
         budget=build_budget(items, expected, weeks, fiscal, price_factor, seed),
         inventory=build_inventory(items, customers, expected, weeks, seed),
         supply=build_supply(items, expected, weeks, seed),
         resources=build_resources(), routings=routings, capacity=build_capacity(routings, monthly, seed),
-        fiscal=fiscal,
+        fiscal=fiscal, planned=(promo_factor, lifecycle),
     )
+
+
+def forecast_expectation(items: pd.DataFrame, orders: pd.DataFrame, planned: tuple[np.ndarray, np.ndarray]
+                         ) -> np.ndarray:
+    """The planners' expectation for every (submission, target, SKU) of the forecast grid,
+    from the order history they can see at each submission and what is planned."""
+    return planners_expectation(items, demand_by_month(orders, len(items)), *planned, forecast_grid(len(items)))
 
 
 def plant_order_level(company: Company, ctx: plants.Context, targets: dict) -> tuple[Company, list[dict]]:
@@ -104,10 +121,19 @@ def plant_order_level(company: Company, ctx: plants.Context, targets: dict) -> t
     c = company
     orders, sales_fc, level = plants.plant_level_shift(c.orders, c.sales_forecast, ctx)
     orders, mix = plants.plant_mix_shift(orders, ctx, targets)
+    # Both forecasts start from the history as it now is: a planted demand change is seen
+    # once it is history. Sales knows the level shift ahead (the contract win above), so its
+    # forecast of that family stays the one planted: the history without the shift, times it.
+    seen = forecast_expectation(c.items, orders, c.planned)
+    ops_fc = build_ops_forecast(c.items, seen, ctx.seed)
+    level_skus = set(c.items.index[c.items["family"] == level["family"]])
+    sales_fc = pd.concat([build_sales_forecast(c.items, seen, ctx.seed).query("sku not in @level_skus"),
+                          sales_fc[sales_fc["sku"].isin(level_skus)]])
+    sales_fc = sales_fc.sort_values(["submission", "target", "sku"], kind="mergesort", ignore_index=True)
     orders, products, sales_fc, unmapped = plants.plant_unmapped_codes(orders, c.products, sales_fc, ctx, targets)
     orders, supply, inventory, delay = plants.plant_supplier_delay(orders, c.supply, c.inventory, ctx)
-    changed = Company(**{**c.__dict__, "orders": orders, "sales_forecast": sales_fc, "products": products,
-                         "supply": supply, "inventory": inventory})
+    changed = Company(**{**c.__dict__, "orders": orders, "sales_forecast": sales_fc, "ops_forecast": ops_fc,
+                         "products": products, "supply": supply, "inventory": inventory})
     return changed, [unmapped, delay, mix, level]
 
 

@@ -117,8 +117,9 @@ def pick_targets(ctx: Context, orders: pd.DataFrame) -> dict:
 
 def plant_level_shift(orders: pd.DataFrame, sales_fc: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """P08: from fiscal period 2026-04 the family's demand is x1.25 (order quantities scaled,
-    stochastic rounding); sales forecast submissions from 2026-05 include it, ops forecast and
-    budget do not."""
+    stochastic rounding); sales forecast submissions from 2026-05 include it (sales knows of it
+    ahead: its forecast of the family is its forecast from the history without the shift, times
+    the factor); the ops forecast sees it only as it enters the history, the budget never."""
     family, start_key, factor, first_submission = LEVEL
     rng = stream(ctx.seed, "plant_level_shift")
     start_day, _ = ctx.fiscal.period_bounds(start_key)
@@ -143,7 +144,7 @@ def plant_level_shift(orders: pd.DataFrame, sales_fc: pd.DataFrame, ctx: Context
         "type": "level_shift", "family": family, "start_period": pid(start_key), "factor": factor,
         "description": f"{family} demand rises {int(round((factor - 1) * 100))}% from fiscal period "
                        f"{pid(start_key)} and stays; sales forecast submissions from {first_submission} "
-                       "include it, ops forecast and budget do not.",
+                       "include it, the ops forecast sees it only as it enters the history, the budget never.",
         "master_skus": sorted(ctx.items.loc[skus, "master_sku"].tolist()),
         "erp_items": sorted(ctx.items.loc[skus, "erp_item"].tolist()),
         "periods": [pid(int(k)) for k in by_period.index],

@@ -98,7 +98,8 @@ class ForecastConfig:
         vars), by var name: ``forecast_horizon``, ``backtest_windows``,
         ``forecast_season_length``, ``long_tail_families`` (comma-separated),
         ``forecast_n_jobs``, ``forecast_ml``, ``forecast_conformal_intervals``,
-        ``forecast_noise_fallback``, ``forecast_engine``, ``forecast_dask_address`` and the
+        ``forecast_noise_fallback``, ``forecast_max_backtest_series`` (a whole number, or
+        ``None``/empty for no cap), ``forecast_engine``, ``forecast_dask_address`` and the
         classification vars. A value that is not what its var must be is an error naming
         the var and the value."""
 
@@ -117,6 +118,15 @@ class ForecastConfig:
             except ValueError:
                 raise ValueError(f"var {name}: {value!r} is not a whole number") from None
 
+        def cap(name: str) -> int | None:
+            text = str(meta.get(name, "") or "").strip()
+            if text.lower() in ("", "none", "null"):
+                return None
+            value = number(name, 0)
+            if value < 1:
+                raise ValueError(f"var {name}: {meta.get(name)!r} must be at least 1 (or null for no cap)")
+            return value
+
         long_tail = str(meta.get("long_tail_families", "") or "")
         address = str(meta.get("forecast_dask_address", "") or "").strip()
         return cls(
@@ -127,6 +137,7 @@ class ForecastConfig:
             ml=flag("forecast_ml", False),
             conformal=flag("forecast_conformal_intervals", False),
             noise_fallback=flag("forecast_noise_fallback", False),
+            max_backtest_series=cap("forecast_max_backtest_series"),
             classification_cutoffs={name: meta[name] for name in CLASSIFICATION_VARS if meta.get(name) is not None},
             n_jobs=max(1, number("forecast_n_jobs", 1)),
             engine=str(meta.get("forecast_engine", "local") or "local").strip().lower(),
