@@ -167,7 +167,9 @@ sized as (
         round(left_value, 4) as left_value,
         right_system,
         round(right_value, 4) as right_value,
-        round(difference, 4) as difference,
+        -- the difference of the rounded sides, so difference = right_value - left_value holds
+        -- exactly as published (rounding the three separately could leave 0.0001 between them)
+        round(round(right_value, 4) - round(left_value, 4), 4) as difference,
         round(100.0 * difference / nullif(greatest(abs(left_value), abs(right_value)), 0), 2) as difference_pct,
         cast(round(case measure when 'units' then difference else difference / unit_price end, 4) as double) as difference_units,
         round(case measure when 'money' then difference else difference * unit_price end, 2) as difference_value,
