@@ -1,6 +1,7 @@
 """Truth is planted, then found: every problem the demo generator planted (manifest.json)
 shows up in marts.fct_reconciliation_variances with the right cause, nothing is left
-unexplained, and the clean variant (same company, nothing planted) has no variance."""
+unexplained, and the clean variant (same company, nothing planted) has no variance between
+the systems' data (the three numbers only as rarely as honest forecasts disagree)."""
 
 from __future__ import annotations
 
@@ -91,14 +92,31 @@ def test_supplier_delay_is_found_as_late_shipments(planted_build):
     assert {r["period_id"] for r in timing} & set(plant["periods"])
 
 
+def compared_family_periods(run, where: str = "true") -> int:
+    """Family-periods the three numbers were compared in (at least two of them covered)."""
+    [(n,)] = run.query(f"select count(*) from intermediate.int_three_numbers_compared where {where}")
+    return n
+
+
+# Sales and operations forecast from the history they can see (demo generator version 2),
+# finance budgets from the plan: honest numbers that now and then differ by more than the
+# 15% tolerance in a family-period where nothing was planted. That is a true disagreement
+# for the meeting, not a data error, and it is rare; the planted shift stands out.
+HONEST_DISAGREEMENT_RATE = 0.02
+
+
 def test_level_shift_shows_as_the_three_numbers_disagreeing(planted_build):
     run, manifest = planted_build
     [plant] = plants(manifest, "level_shift")
-    rows = variances(run, "comparison = 'three_numbers'")
+    rows = variances(run, f"comparison = 'three_numbers' and subject = '{plant['family']}'")
     assert rows, "the three numbers never disagree"
-    assert {r["subject"] for r in rows} == {plant["family"]}
     assert {r["cause"] for r in rows} == {"forecast_disagreement"}
     assert min(r["period_id"] for r in rows) >= plant["start_period"]
+    after = compared_family_periods(run, f"subject = '{plant['family']}' and period_id >= '{plant['start_period']}'")
+    assert len(rows) >= 0.5 * after, (len(rows), after)
+    others = variances(run, f"comparison = 'three_numbers' and subject != '{plant['family']}'")
+    assert {r["cause"] for r in others} <= {"forecast_disagreement"}
+    assert len(others) <= HONEST_DISAGREEMENT_RATE * compared_family_periods(run, f"subject != '{plant['family']}'")
 
 
 def test_customer_mix_shift_is_not_a_data_error(planted_build):
@@ -124,8 +142,14 @@ def test_every_variance_traces_to_a_plant(planted_build):
 
 
 def test_clean_variant_has_no_variance(clean_build):
-    assert clean_build.query("select count(*) from marts.fct_reconciliation_variances") == [(0,)]
+    """Nothing planted: no variance between the systems' data at all, nothing quarantined,
+    and the three numbers disagree beyond tolerance only as rarely as honest forecasts do."""
+    assert clean_build.query("select count(*) from marts.fct_reconciliation_variances "
+                             "where comparison != 'three_numbers'") == [(0,)]
     assert clean_build.query("select count(*) from marts.fct_landing_quarantine") == [(0,)]
+    rows = variances(clean_build, "comparison = 'three_numbers'")
+    assert {r["cause"] for r in rows} <= {"forecast_disagreement"}
+    assert len(rows) <= HONEST_DISAGREEMENT_RATE * compared_family_periods(clean_build), rows
 
 
 def test_clean_variant_dim_skus_is_the_master_list(clean_build):

@@ -58,10 +58,12 @@ def family_profile(by_family: np.ndarray, sub: int) -> tuple[np.ndarray, np.ndar
     index of each of the last 12 months (its share of its year over the mean share, the two
     years averaged) and the growth of the last year over the year before.
 
-    The index is used only where the season repeats (the two years' shares correlate at
-    0.5 or more), and growth only where it is clear (the mean of the twelve month-on-same-
+    The index is shrunk toward 1 by its reliability (1 - the noise the two years'
+    disagreement shows over the index's spread): a season that repeats is used, one that
+    does not fades to none, as a planner would not read a season into lumpy demand. Growth
+    is used only where it is clear (the mean of the twelve month-on-same-
     month-last-year log ratios is beyond two standard errors; clipped to 0.8..1.25);
-    elsewhere both are 1, as a planner would not read a season or a trend into noise."""
+    elsewhere it is 1."""
     before, last = by_family[:, sub - 24:sub - 12], by_family[:, sub - 12:sub]
     totals_before, totals_last = before.sum(axis=1), last.sum(axis=1)
     safe = (totals_before > 0) & (totals_last > 0)
@@ -69,9 +71,12 @@ def family_profile(by_family: np.ndarray, sub: int) -> tuple[np.ndarray, np.ndar
     share_last = np.divide(last * 12, totals_last[:, None], out=np.ones_like(last), where=safe[:, None])
     index = np.ones_like(last)
     for f in np.flatnonzero(safe):
-        if share_before[f].std() > 0 and share_last[f].std() > 0 \
-                and np.corrcoef(share_before[f], share_last[f])[0, 1] >= 0.5:
-            index[f] = (share_before[f] + share_last[f]) / 2
+        mean = (share_before[f] + share_last[f]) / 2
+        # the two years' disagreement measures the noise in their mean: var(diff) / 4
+        noise = np.var(share_before[f] - share_last[f]) / 4
+        spread = np.var(mean)
+        reliability = max(0.0, 1.0 - noise / spread) if spread > 0 else 0.0
+        index[f] = 1.0 + reliability * (mean - 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         yearly = np.log(last / before)  # each month against the same month a year before
     growth = np.ones(len(last))
@@ -95,7 +100,8 @@ def planners_expectation(items: pd.DataFrame, history: np.ndarray, promo_factor:
       SKU of its family).
     - the family's seasonal index and yearly growth (:func:`family_profile`, from its SKUs
       with no launch or discontinuation); the level is centred 6.5 months before the
-      submission, so a target h months ahead gets growth ** ((6.5 + h) / 12).
+      submission, so growth ** (6.5 / 12) brings it to the present; it is not extrapolated
+      into the horizon (a planner carries the current level forward).
     - expectation = level * index * growth term * the target month's promotion factor and
       lifecycle factor: promotions, launches and discontinuations are planned, so known.
 
@@ -123,7 +129,7 @@ def planners_expectation(items: pd.DataFrame, history: np.ndarray, promo_factor:
         index, growth = family_profile(by_family, int(month))
         fam, ahead = family[sku[rows]], target[rows] - month
         season[rows] = index[fam, ahead % 12]  # the same calendar month in the last closed year
-        trend[rows] = growth[fam] ** ((6.5 + ahead) / 12)
+        trend[rows] = growth[fam] ** (6.5 / 12)  # to the present only: a planner does not extrapolate
     return level * season * trend * promo_factor[sku, target] * lifecycle[sku, target]
 
 
