@@ -1,8 +1,8 @@
 """The three numbers: sales forecast (CRM, eaches), ops forecast (ERP, item uom), GL budget.
 
 Sales and operations forecast from what they know on the day they submit: the demand
-history up to the last closed month, their family's seasonal shape from that history, and
-the promotion calendar (planned promotions are known in advance). They never see the
+history up to the last closed month, their family's seasonal shape and growth from that
+history, and what is planned (promotions, launches, discontinuations). They never see the
 expected demand the generator draws the future from, so the statistical baseline competes
 with them on equal information (issue 14). The one thing sales knows that the history does
 not show is the planted level shift (a contract win, :func:`plants.plant_level_shift`).
@@ -70,6 +70,9 @@ def family_profile(by_family: np.ndarray, sub: int) -> tuple[np.ndarray, np.ndar
     share_before = np.divide(before * 12, totals_before[:, None], out=np.ones_like(before), where=safe[:, None])
     share_last = np.divide(last * 12, totals_last[:, None], out=np.ones_like(last), where=safe[:, None])
     index = np.ones_like(last)
+    growth = np.ones(len(last))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        yearly = np.log(last / before)  # each month against the same month a year before
     for f in np.flatnonzero(safe):
         mean = (share_before[f] + share_last[f]) / 2
         # the two years' disagreement measures the noise in their mean: var(diff) / 4
@@ -77,10 +80,6 @@ def family_profile(by_family: np.ndarray, sub: int) -> tuple[np.ndarray, np.ndar
         spread = np.var(mean)
         reliability = max(0.0, 1.0 - noise / spread) if spread > 0 else 0.0
         index[f] = 1.0 + reliability * (mean - 1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        yearly = np.log(last / before)  # each month against the same month a year before
-    growth = np.ones(len(last))
-    for f in np.flatnonzero(safe):
         ratios = yearly[f][np.isfinite(yearly[f])]
         if len(ratios) >= 6 and ratios.std(ddof=1) > 0 \
                 and abs(ratios.mean()) > 2 * ratios.std(ddof=1) / np.sqrt(len(ratios)):
@@ -113,10 +112,13 @@ def planners_expectation(items: pd.DataFrame, history: np.ndarray, promo_factor:
     by_family = (pd.DataFrame(base[steady]).groupby(family[steady]).sum()
                  .reindex(range(len(FAMILIES)), fill_value=0.0).to_numpy())
     sub, target, sku = (grid[c].to_numpy() for c in ("submission", "target", "sku"))
-    cumulative = np.concatenate([np.zeros((len(base), 1)), np.cumsum(base, axis=1)], axis=1)
-    active = np.concatenate([np.zeros((len(base), 1)), np.cumsum(lifecycle, axis=1)], axis=1)
-    activity = active[sku, sub] - active[sku, sub - LEVEL_MONTHS]
-    total = cumulative[sku, sub] - cumulative[sku, sub - LEVEL_MONTHS]
+
+    def last_months(values: np.ndarray) -> np.ndarray:
+        """Sum of ``values[sku, sub - LEVEL_MONTHS:sub]`` per grid row."""
+        cumulative = np.concatenate([np.zeros((len(values), 1)), np.cumsum(values, axis=1)], axis=1)
+        return cumulative[sku, sub] - cumulative[sku, sub - LEVEL_MONTHS]
+
+    activity, total = last_months(lifecycle), last_months(base)
     level = np.divide(total, activity, out=np.zeros(len(grid)), where=activity >= 1.0)
     known = pd.DataFrame({"family": family[sku], "sub": sub, "level": level})[activity >= 1.0]
     typical = known.groupby(["family", "sub"])["level"].median()
