@@ -5,15 +5,19 @@
     For customer c, SKU s of family F, the reference is the 6 periods before the cycle (what
     the plan was built on): share_cs = c's units of s / c's units of F there. In a target
     period the customer's split change is m_cs = D_cs - D_cF * share_cs (their own volume
-    change removed: pure mix). It counts when beyond the customer's own noise: |m_cs| >
-    3 x the standard deviation of m_cs over the 6 reference periods (at least a quarter of
-    the customer's usual units of s). Only regular buyers are read: the customer ordered s
-    in at least 4 of the 6 reference periods; a split measured on one or two lumpy orders
-    is noise, not a mix. Mix is a move, not more or less business: it counts only while
-    the customer's family volume stays within its own noise (|D_cF - mean| <= 2 standard
-    deviations of the reference periods), so a customer buying more or less of everything
-    is not mix. The receiving side of a move is often clear while the giving side is spread
-    over lumpy orders inside their noise: what is counted is what stands out.
+    change removed: pure mix; over the customer's SKUs of F the changes sum to zero). A
+    customer shifted its mix in F in a period when, for at least one SKU, the change is
+    beyond the customer's own noise: |m_cs| > 3 x the standard deviation of m_cs over the
+    6 reference periods (at least a quarter of the customer's usual units of s), the
+    customer ordered s in at least 4 of the 6 reference periods (a split measured on one or
+    two lumpy orders is noise), and their family volume stays within its own noise
+    (|D_cF - mean| <= 2 standard deviations of the reference periods: a customer buying more
+    or less of everything is not mix). Then the move is counted on both sides: the changes
+    beyond noise in full, and the customer's changes of the other sign on its other SKUs of
+    F (the giving side is often spread over lumpy orders inside their noise, but it is the
+    same move), the most outstanding first (largest change over its own noise), until they
+    account for what moved: the units counted off equal the units counted onto. mix_confidence: at least 1 - 1/z^2 (Chebyshev, whatever the distribution),
+    z = the largest |m_cs| / its noise in the shift; above 0.89 by construction.
     customer_mix_units = sum of the counted changes; the largest one names the customer.
     The customers' units per cycle window are int_customer_units_by_cycle_window. -#}
 with
@@ -79,23 +83,97 @@ noise as (
 
 ),
 
-counted as (
+judged as (
 
     select
         split_changes.*,
-        noise.split_noise_units
+        split_changes.ref_periods_ordered >= 4
+        and abs(split_changes.family_units - split_changes.usual_family_units) <= 2 * noise.family_noise_units
+        and abs(split_changes.split_change_units)
+        > 3 * greatest(noise.split_noise_units, 0.25 * split_changes.usual_sku_units) as is_beyond_noise,
+        abs(split_changes.split_change_units)
+        / nullif(greatest(noise.split_noise_units, 0.25 * split_changes.usual_sku_units), 0) as z_score
 
     from split_changes
     inner join noise
         on split_changes.cycle = noise.cycle
             and split_changes.customer_id = noise.customer_id
             and split_changes.master_sku = noise.master_sku
-    where
-        not split_changes.is_reference
-        and split_changes.ref_periods_ordered >= 4
-        and abs(split_changes.split_change_units)
-        > 3 * greatest(noise.split_noise_units, 0.25 * split_changes.usual_sku_units)
-        and abs(split_changes.family_units - split_changes.usual_family_units) <= 2 * noise.family_noise_units
+    where not split_changes.is_reference
+
+),
+
+shifts as (
+
+    select
+        cycle,
+        customer_id,
+        master_family,
+        period_id,
+        sum(split_change_units) filter (where is_beyond_noise) as moved_units,
+        max(z_score) filter (where is_beyond_noise) as shift_z_score
+
+    from judged
+    group by cycle, customer_id, master_family, period_id
+    having bool_or(is_beyond_noise)
+
+),
+
+other_sides as (
+
+    select
+        judged.*,
+        abs(shifts.moved_units) as moved_abs_units,
+        sum(abs(judged.split_change_units)) over (
+            partition by judged.cycle, judged.customer_id, judged.master_family, judged.period_id
+            order by judged.z_score desc, judged.master_sku asc
+            rows between unbounded preceding and 1 preceding
+        ) as taken_before_units
+
+    from judged
+    inner join shifts
+        on judged.cycle = shifts.cycle
+            and judged.customer_id = shifts.customer_id
+            and judged.master_family = shifts.master_family
+            and judged.period_id = shifts.period_id
+    where not judged.is_beyond_noise and sign(judged.split_change_units) = -sign(shifts.moved_units)
+
+),
+
+counted as (
+
+    select
+        judged.*,
+        judged.split_change_units as counted_units,
+        1 - 1 / (shifts.shift_z_score * shifts.shift_z_score) as mix_confidence
+
+    from judged
+    inner join shifts
+        on judged.cycle = shifts.cycle
+            and judged.customer_id = shifts.customer_id
+            and judged.master_family = shifts.master_family
+            and judged.period_id = shifts.period_id
+    where judged.is_beyond_noise
+
+    union all by name
+
+    select
+        other_sides.* exclude (moved_abs_units, taken_before_units),
+        sign(other_sides.split_change_units) * greatest(
+            least(
+                abs(other_sides.split_change_units),
+                other_sides.moved_abs_units - coalesce(other_sides.taken_before_units, 0)
+            ),
+            0
+        ) as counted_units,
+        1 - 1 / (shifts.shift_z_score * shifts.shift_z_score) as mix_confidence
+
+    from other_sides
+    inner join shifts
+        on other_sides.cycle = shifts.cycle
+            and other_sides.customer_id = shifts.customer_id
+            and other_sides.master_family = shifts.master_family
+            and other_sides.period_id = shifts.period_id
 
 ),
 
@@ -105,13 +183,15 @@ final as (
         cycle,
         master_sku,
         period_id,
-        cast(sum(split_change_units) as decimal(38, 6)) as customer_mix_units,
+        cast(sum(counted_units) as decimal(38, 6)) as customer_mix_units,
         count(*) as n_customers,
-        arg_max(customer_id, abs(split_change_units)) as top_customer_id,
-        cast(arg_max(split_change_units, abs(split_change_units)) as double) as top_customer_change_units,
-        cast(arg_max(usual_sku_units, abs(split_change_units)) as double) as top_customer_usual_units
+        arg_max(customer_id, abs(counted_units)) as top_customer_id,
+        cast(arg_max(counted_units, abs(counted_units)) as double) as top_customer_change_units,
+        cast(arg_max(usual_sku_units, abs(counted_units)) as double) as top_customer_usual_units,
+        cast(arg_max(mix_confidence, abs(counted_units)) as double) as mix_confidence
 
     from counted
+    where counted_units != 0
     group by cycle, master_sku, period_id
 
 )

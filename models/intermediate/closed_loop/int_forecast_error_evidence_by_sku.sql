@@ -1,20 +1,22 @@
 {#- The evidence for re-levelling a master SKU's baseline (read by int_plan_proposals):
     its lag-1 misses over the last var proposal_periods (default 3) closed periods
-    (fct_plan_miss_decomposition), those that were forecast error (beyond the noise band)
-    the way most of them went, and the factor that re-levels the baseline by what is left of
-    that forecast error:
-
-        bias_ratio = sum(plan + forecast error) / sum(plan x adaptation)
-
-    over those periods, kept between 1 and evidence_ratio = sum(plan + forecast error) /
-    sum(plan): never more than the error seen, never against it.
-    - plan + forecast error is the level demand ran at according to the decomposition,
-      without the SKU's own noise (demand variability), customer mix or supply disruption;
+    (fct_plan_miss_decomposition), those that were forecast error (the family's miss
+    beyond its own error band) the way most of them went, and the factor that re-levels the
+    baseline by what is left of the significant part of that forecast error:
+    - seen_ratio = sum(plan + forecast error) / sum(plan) over those n periods: the level
+      demand ran at according to the decomposition, without the SKU's own noise (demand
+      variability), customer mix or supply disruption;
+    - evidence_ratio = 1 + its significant part: |seen_ratio - 1| less miss_band / sqrt(n),
+      the family's own one-period error band (its mean over those periods) shrunk for the
+      mean of n periods, never below 0, in the direction of the error. A +24% run against a
+      band of +/-19% over three periods supports +13%, not +24%: what the evidence supports;
     - adaptation = this cycle's baseline / the baseline the period's own cycle published,
       for the same next three periods (fct_demand_forecast, fct_plan_archive): how far the
-      model has moved since it made that miss (1 when it has not).
-    One row per master SKU with a lag-1 miss in those periods and a positive adapted plan
-    over its forecast-error periods (none without any). -#}
+      model has moved since it made that miss (1 when it has not);
+    - bias_ratio = evidence_ratio / adaptation, kept between 1 and evidence_ratio: never
+      more than the evidence, never against it.
+    One row per master SKU with a lag-1 miss in those periods, at least one forecast-error
+    period and a positive adapted plan over them. -#}
 {%- set n_periods = var('proposal_periods') %}
 with
 
@@ -115,6 +117,7 @@ evidence_rows as (
         recent.plan_units,
         sign(recent.forecast_error_units) = direction.direction as is_evidence,
         recent.plan_units + recent.forecast_error_units as evidenced_level_units,
+        recent.miss_band,
         recent.plan_units * coalesce(adaptation.adaptation, 1) as adapted_plan_units
 
     from recent
@@ -132,7 +135,8 @@ evidence_sums as (
         any_value(master_family) as master_family,
         count(*) filter (where is_evidence) as n_periods,
         sum(evidenced_level_units) filter (where is_evidence)
-        / nullif(sum(plan_units) filter (where is_evidence), 0) as evidence_ratio,
+        / nullif(sum(plan_units) filter (where is_evidence), 0) as seen_ratio,
+        avg(miss_band) filter (where is_evidence) as miss_band,
         sum(adapted_plan_units) filter (where is_evidence)
         / nullif(sum(plan_units) filter (where is_evidence), 0) as adaptation,
         sum(requested_units) / nullif(sum(plan_units), 0) - 1 as recent_bias_pct,
@@ -144,18 +148,28 @@ evidence_sums as (
 
 ),
 
+significant as (
+
+    select
+        *,
+        1 + sign(seen_ratio - 1) * greatest(abs(seen_ratio - 1) - coalesce(miss_band, 0) / sqrt(n_periods), 0)
+            as evidence_ratio
+
+    from evidence_sums
+    where adaptation > 0 and n_periods > 0
+
+),
+
 evidence as (
 
     select
-        evidence_sums.*,
+        *,
         case
-            when evidence_sums.evidence_ratio >= 1
-                then least(greatest(evidence_sums.evidence_ratio / evidence_sums.adaptation, 1), evidence_sums.evidence_ratio)
-            else greatest(least(evidence_sums.evidence_ratio / evidence_sums.adaptation, 1), evidence_sums.evidence_ratio)
+            when evidence_ratio >= 1 then least(greatest(evidence_ratio / adaptation, 1), evidence_ratio)
+            else greatest(least(evidence_ratio / adaptation, 1), evidence_ratio)
         end as bias_ratio
 
-    from evidence_sums
-    where evidence_sums.adaptation > 0
+    from significant
 
 )
 

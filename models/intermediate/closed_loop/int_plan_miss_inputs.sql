@@ -1,6 +1,6 @@
 {#- What the miss decomposition needs, per published cycle, lag (1..var accuracy_max_lag),
     master SKU and closed target period: the statistical baseline as published
-    (fct_plan_archive) with its 95% interval, the unconstrained demand (order lines on
+    (fct_plan_archive) with its 95% interval and the SKU's demand class then, the unconstrained demand (order lines on
     their requested date, int_demand_history_by_sku_period), what shipped in the period,
     whether supply failed the SKU there (int_supply_evidence_by_sku_period) and the units
     customers moved onto or off it against their usual split (int_customer_mix_by_sku_period). -#}
@@ -56,6 +56,7 @@ final as (
         cast(archive.horizon_step as bigint) as lag,
         archive.master_sku,
         archive.master_family,
+        archive.demand_class,
         archive.period_id,
         cast(archive.forecast_units as decimal(38, 6)) as plan_units,
         cast((archive.hi_95 - archive.lo_95) / 2 as decimal(38, 6)) as noise_band_units,
@@ -68,7 +69,8 @@ final as (
         coalesce(customer_mix.customer_mix_units, 0) as customer_evidence_units,
         customer_mix.top_customer_id,
         customer_mix.top_customer_change_units,
-        customer_mix.top_customer_usual_units
+        customer_mix.top_customer_usual_units,
+        customer_mix.mix_confidence as customer_mix_confidence
 
     from archive
     cross join cycle

@@ -3,7 +3,9 @@
     var proposal_min_periods (default 2) of the recent periods
     (int_forecast_error_evidence_by_sku), scale its baseline level (the mean of its first
     three periods, fct_demand_forecast) by its bias ratio; raised when the change is at least
-    var proposal_min_change (default 0.10), with the reason and the change in words. The
+    var proposal_min_change (default 0.10), with the reason and the change in words. No
+    proposal for an intermittent or lumpy SKU: a level change is not identifiable from a
+    few orders (its family's miss is still judged, on a window, and escalated). The
     reason names the assumption the latest lag-1 forecast error broke
     (fct_plan_miss_root_causes).
     proposal_id = PRP-<cycle>-<master_sku>, stable across re-runs. -#}
@@ -37,7 +39,8 @@ baseline_levels as (
 
     select
         master_sku,
-        avg(forecast_units) as baseline_level_units
+        avg(forecast_units) as baseline_level_units,
+        any_value(demand_class) as demand_class
 
     from baseline
     where horizon_step <= 3
@@ -77,7 +80,8 @@ candidates as (
     inner join baseline_levels on evidence.master_sku = baseline_levels.master_sku
     left join latest_causes on evidence.master_sku = latest_causes.master_sku
     where
-        evidence.n_periods >= {{ var('proposal_min_periods') }}
+        not coalesce(baseline_levels.demand_class in ('intermittent', 'lumpy'), false)
+        and evidence.n_periods >= {{ var('proposal_min_periods') }}
         and baseline_levels.baseline_level_units > 0 and evidence.bias_ratio is not null
 
 ),

@@ -2,8 +2,10 @@
     with the planner's decisions applied. A proposal raised in the previous cycle
     (fct_plan_proposals) whose latest decision before the cycle's as-of date is `accept`
     scales the SKU's baseline by proposed / baseline level; `modify` by the planner's
-    adjusted_quantity (units per period) / baseline level; `reject`, or no decision, leaves
-    the baseline. Intervals scale with the point forecast. A proposal changes one cycle's
+    adjusted_quantity (units per period) / baseline level, capped at what the evidence
+    supports: between 1 (the baseline) and the proposal's own factor, never beyond it and
+    never against it (is_decision_capped says where the cap bit); `reject`, or no decision,
+    leaves the baseline. Intervals scale with the point forecast. A proposal changes one cycle's
     plan, the next; if the miss goes on, a new proposal is raised. -#}
 with
 
@@ -64,11 +66,21 @@ adjustments as (
         previous_proposals.master_sku,
         previous_proposals.proposal_id,
         latest_decisions.decision,
-        case latest_decisions.decision
-            when 'accept' then previous_proposals.proposed_level_units / previous_proposals.baseline_level_units
-            when 'modify' then latest_decisions.adjusted_quantity / previous_proposals.baseline_level_units
-            else 1.0
-        end as factor
+        {{ decision_factor(
+            'latest_decisions.decision', 'latest_decisions.adjusted_quantity',
+            'previous_proposals.baseline_level_units', 'previous_proposals.proposed_level_units'
+        ) }} as factor,
+        coalesce(
+            latest_decisions.decision = 'modify'
+            and abs(
+                latest_decisions.adjusted_quantity / previous_proposals.baseline_level_units
+                - {{ decision_factor(
+                    'latest_decisions.decision', 'latest_decisions.adjusted_quantity',
+                    'previous_proposals.baseline_level_units', 'previous_proposals.proposed_level_units'
+                ) }}
+            ) > 1e-9,
+            false
+        ) as is_decision_capped
 
     from previous_proposals
     inner join latest_decisions on previous_proposals.proposal_id = latest_decisions.proposal_id
@@ -94,7 +106,8 @@ final as (
         round(baseline.hi_95 * coalesce(adjustments.factor, 1.0), 4) as hi_95,
         cast(coalesce(adjustments.factor, 1.0) as double) as adjustment_factor,
         adjustments.proposal_id,
-        adjustments.decision
+        adjustments.decision,
+        coalesce(adjustments.is_decision_capped, false) as is_decision_capped
 
     from baseline
     left join adjustments on baseline.master_sku = adjustments.master_sku

@@ -61,11 +61,10 @@ with_proposals as (
         proposals.baseline_level_units,
         proposals.proposed_level_units,
         next_periods.period_id as applies_to_cycle,
-        case history.decision
-            when 'accept' then proposals.proposed_level_units / proposals.baseline_level_units
-            when 'modify' then history.adjusted_quantity / proposals.baseline_level_units
-            else 1.0
-        end as decision_factor,
+        {{ decision_factor(
+            'history.decision', 'history.adjusted_quantity',
+            'proposals.baseline_level_units', 'proposals.proposed_level_units'
+        ) }} as decision_factor,
         proposals.proposed_level_units / proposals.baseline_level_units as proposed_factor
 
     from history

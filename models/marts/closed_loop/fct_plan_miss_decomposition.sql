@@ -13,20 +13,33 @@
       the period (int_supply_evidence_by_sku_period: late receipts, stock-outs), otherwise
       timing noise (demand variability).
     - volume effect (D_F - P_F) * w: the SKU's share of the family's volume miss. It is
-      *forecast error* when the family's miss is beyond its noise band (|D_F - P_F| > b_F):
-      a bias or level shift the plan did not see; otherwise demand variability.
+      *forecast error* when the family's miss is significant (int_plan_miss_bands: its
+      relative miss, or for mostly intermittent / lumpy families its cumulative miss over a
+      window, beyond the family's own error distribution at var miss_confidence, from
+      archived and backtest residuals): a bias or level shift the plan did not see;
+      otherwise demand variability. Its *significant part*
+      (significant_forecast_error_units) is what lies beyond the band:
+      forecast error x (|statistic| - band) / |statistic| (a proposal over n periods is
+      sized on the part beyond band / sqrt(n), int_forecast_error_evidence_by_sku).
     - mix effect (D - P) - volume effect = D - D_F * w: the family's volume split across its
       SKUs differently from the plan (price-volume-mix in units; it sums to zero over the
       family). Its *customer mix* part is what customers demonstrably moved onto or off the
       SKU against their own usual split, their family volume unchanged
       (int_customer_mix_by_sku_period); the rest of it is demand variability.
     - demand variability: the rest, what lies inside the forecast's expected noise.
-    Positive parts mean demand (or shipments) above plan. -#}
+    Positive parts mean demand (or shipments) above plan. The family's 95% interval band b_F
+    (family_noise_band_units) is kept for reference; it does not decide. -#}
 with
 
 inputs as (
 
     select * from {{ ref('int_plan_miss_inputs') }}
+
+),
+
+bands as (
+
+    select * from {{ ref('int_plan_miss_bands') }}
 
 ),
 
@@ -53,6 +66,12 @@ effects as (
         families.family_plan_units,
         families.family_requested_units,
         families.family_noise_band_units,
+        bands.miss_judged_on,
+        bands.miss_statistic,
+        bands.miss_band,
+        bands.miss_confidence,
+        bands.miss_band_source,
+        bands.is_miss_significant,
         inputs.shipped_units - inputs.plan_units as total_miss_units,
         inputs.requested_units - inputs.plan_units as demand_miss_units,
         inputs.shipped_units - inputs.requested_units as service_gap_units,
@@ -71,6 +90,11 @@ effects as (
             and inputs.lag = families.lag
             and inputs.master_family = families.master_family
             and inputs.period_id = families.period_id
+    inner join bands
+        on inputs.cycle = bands.cycle
+            and inputs.lag = bands.lag
+            and inputs.master_family = bands.master_family
+            and inputs.period_id = bands.period_id
 
 ),
 
@@ -79,7 +103,7 @@ classified as (
     select
         *,
         demand_miss_units - volume_effect_units as mix_effect_units,
-        abs(family_requested_units - family_plan_units) > family_noise_band_units as is_volume_beyond_noise
+        is_miss_significant as is_volume_beyond_noise
 
     from effects
 
@@ -91,7 +115,15 @@ parts as (
         *,
         case when has_supply_evidence then service_gap_units else 0 end as supply_disruption_units,
         customer_evidence_units as customer_mix_units,
-        case when is_volume_beyond_noise then volume_effect_units else 0 end as forecast_error_units
+        case when is_volume_beyond_noise then volume_effect_units else 0 end as forecast_error_units,
+        case
+            when is_volume_beyond_noise
+                then cast(
+                        cast(volume_effect_units as double) * (abs(miss_statistic) - miss_band) / abs(miss_statistic)
+                        as decimal(38, 6)
+                    )
+            else 0
+        end as significant_forecast_error_units
 
     from classified
 
@@ -116,6 +148,7 @@ final as (
             as decimal(38, 6)
         ) as demand_variability_units,
         cast(forecast_error_units as decimal(38, 6)) as forecast_error_units,
+        cast(significant_forecast_error_units as decimal(38, 6)) as significant_forecast_error_units,
         service_gap_units,
         volume_effect_units,
         mix_effect_units,
@@ -125,12 +158,18 @@ final as (
         family_noise_band_units,
         has_supply_evidence,
         is_volume_beyond_noise,
+        miss_judged_on,
+        miss_statistic,
+        miss_band,
+        miss_confidence,
+        miss_band_source,
         suppliers,
         max_days_late,
         n_stockout_snapshots,
         top_customer_id,
         top_customer_change_units,
-        top_customer_usual_units
+        top_customer_usual_units,
+        customer_mix_confidence
 
     from parts
 

@@ -3,8 +3,9 @@
     max(plan, shipped) and whose largest part is not demand variability. The cause is that
     largest part, said in words and numbers:
     - forecast_error: the family's demand level against the plan over the run of
-      consecutive periods (same lag) where it was beyond the noise band the same way, e.g.
-      "SURGICAL demand level +24% vs plan since 2026-04";
+      consecutive periods (same lag) where it was beyond the family's own error band the
+      same way (int_plan_miss_bands), e.g. "SURGICAL demand level +24% vs plan since
+      2026-04 (lag 1, beyond its own 95% error band of +/-9%)";
     - supply_disruption: the suppliers whose receipts were late (days) or a stock-out;
     - customer_mix: the customer who moved most units onto or off the SKU against their
       usual split (int_customer_mix_by_sku_period), e.g. "customer C-1101 moved +3,220
@@ -33,6 +34,8 @@ family_periods as (
         decomposition.family_plan_units,
         decomposition.family_requested_units,
         decomposition.is_volume_beyond_noise,
+        decomposition.miss_band,
+        decomposition.miss_confidence,
         sign(decomposition.family_requested_units - decomposition.family_plan_units) as direction
 
     from decomposition
@@ -59,6 +62,8 @@ family_levels as (
         master_family,
         period_id,
         is_volume_beyond_noise,
+        miss_band,
+        miss_confidence,
         first_value(period_id) over run_so_far as run_start_period_id,
         sum(family_requested_units) over run_so_far / nullif(sum(family_plan_units) over run_so_far, 0) - 1
             as run_level_change
@@ -118,7 +123,8 @@ final as (
                     end
                     || cast(round(100 * family_levels.run_level_change) as bigint) || '% vs plan since '
                     || family_levels.run_start_period_id || ' (lag ' || material.lag
-                    || ', beyond the 95% noise band)'
+                    || ', beyond its own ' || cast(round(100 * family_levels.miss_confidence) as bigint)
+                    || '% error band of +/-' || cast(round(100 * family_levels.miss_band) as bigint) || '%)'
             when 'supply_disruption'
                 then case
                         when material.suppliers is not null

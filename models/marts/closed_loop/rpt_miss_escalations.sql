@@ -1,13 +1,17 @@
 {#- Misses go to the people who can act: one row per escalation, the material commercial
-    (customer mix -> sales lead), supply (supply disruption -> supply planner) and, when it
-    persists past the proposals, forecast-error (-> demand planner) misses of a master SKU
-    at lag 1 (material: the part is at
-    least var escalation_min_share (default 0.25) of max(plan, shipped) and at least
+    (customer mix -> sales lead), supply (supply disruption -> supply planner) and
+    forecast-error (-> demand planner) misses of a master SKU at lag 1 (material: the part
+    is at least var escalation_min_share (default 0.25) of max(plan, shipped) and at least
     var escalation_min_units (default 0) units). escalation_id = ESC-<cause>-<master_sku>
-    is stable across cycles. `open` while the cause recurs in the last closed period;
-    periods_open counts the consecutive periods up to it; open for var
-    escalation_leadership_periods (default 2) periods or more, it goes to the leadership
-    review. -#}
+    is stable across cycles. A forecast-error part is there only where the family's miss
+    is beyond its own error band, a customer-mix part only where a customer's move is
+    beyond its own noise (fct_plan_miss_decomposition); both are escalated only when they
+    persist, in at least var escalation_min_periods (default 3) consecutive periods (a
+    family's misses are autocorrelated: two in a row beyond a 95% band is not rare).
+    Supply disruption is escalated from its first period (late receipts, stock-outs).
+    `open` while the cause recurs in the last closed period; periods_open counts the
+    consecutive periods up to it; open for var escalation_leadership_periods (default 2)
+    periods or more, it goes to the leadership review. -#}
 with
 
 decomposition as (
@@ -102,6 +106,16 @@ runs as (
 
 ),
 
+persistent as (
+
+    select *
+    from runs
+    qualify
+        cause = 'supply_disruption'
+        or count(*) over (partition by cause, master_sku, run_key) >= {{ var('escalation_min_periods') }}
+
+),
+
 summary as (
 
     select
@@ -115,7 +129,7 @@ summary as (
         sum(abs(cause_units)) as units_at_stake,
         arg_max(run_key, period_seq) as last_run_key
 
-    from runs
+    from persistent
     group by cause, master_sku
 
 ),
@@ -123,16 +137,16 @@ summary as (
 last_runs as (
 
     select
-        runs.cause,
-        runs.master_sku,
+        persistent.cause,
+        persistent.master_sku,
         count(*) as run_periods
 
-    from runs
+    from persistent
     inner join summary
-        on runs.cause = summary.cause
-            and runs.master_sku = summary.master_sku
-            and runs.run_key = summary.last_run_key
-    group by runs.cause, runs.master_sku
+        on persistent.cause = summary.cause
+            and persistent.master_sku = summary.master_sku
+            and persistent.run_key = summary.last_run_key
+    group by persistent.cause, persistent.master_sku
 
 ),
 
