@@ -73,6 +73,7 @@ def format_numbers(values: pd.Series, decimals: int) -> np.ndarray:
         text = np.round(filled).astype(np.int64).astype(str).astype(object)
     elif decimals == 0:  # whole numbers expected, but never silently round away a fraction
         text = np.array([f"{v:.4f}".rstrip("0").rstrip(".") for v in np.round(filled, 4)], dtype=object)
+        text[text == "-0"] = "0"  # as a whole number is written: a cell's text is its value's alone
     else:
         text = np.char.mod(f"%.{decimals}f", np.round(filled, decimals)).astype(object)
         text[text == f"-{0:.{decimals}f}"] = f"{0:.{decimals}f}"
@@ -93,20 +94,41 @@ def format_column(values: pd.Series, kind: str) -> np.ndarray:
     return values.fillna("").astype(str).to_numpy()
 
 
+def landing_order(entity: str, frame: pd.DataFrame) -> np.ndarray:
+    """Row positions of ``frame`` sorted by the primary key of ``entity`` (stable)."""
+    keys = list(PRIMARY_KEYS[entity])
+    return np.lexsort([frame[k].astype(str).to_numpy() if frame[k].dtype == object else frame[k].to_numpy()
+                       for k in reversed(keys)])
+
+
 def to_landing_text(entity: str, frame: pd.DataFrame) -> pd.DataFrame:
     """All-text frame with exactly the contract columns of ``entity``, sorted by primary key."""
     text = pd.DataFrame({name: format_column(frame[name], kind) for name, kind in CONTRACT[entity]})
-    keys = list(PRIMARY_KEYS[entity])
-    sort_frame = frame[keys].copy()
-    return text.iloc[np.lexsort([sort_frame[k].astype(str).to_numpy() if sort_frame[k].dtype == object
-                                 else sort_frame[k].to_numpy() for k in reversed(keys)])].reset_index(drop=True)
+    return text.iloc[landing_order(entity, frame)].reset_index(drop=True)
 
 
-def write_entity(landing: Path, entity: str, frame: pd.DataFrame) -> dict:
-    """Write ``<landing>/<entity>.csv`` (UTF-8, comma, header, '\\n') and return rows and sha256."""
+# Rows formatted and written at a time: the text of a row is about ten times its numbers,
+# so a whole large extract formatted at once would hold several times the frame in memory
+WRITE_CHUNK_ROWS = 250_000
+
+
+def write_entity(landing: Path, entity: str, frame: pd.DataFrame, chunk_rows: int = WRITE_CHUNK_ROWS) -> dict:
+    """Write ``<landing>/<entity>.csv`` (UTF-8, comma, header, '\\n') and return rows and sha256.
+
+    The rows are sorted by primary key, then formatted and written ``chunk_rows`` at a time;
+    the file is byte for byte the one a single pass would write (each cell's text depends
+    only on its own value)."""
     path = landing / f"{entity}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = to_landing_text(entity, frame)
-    data = text.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    path.write_bytes(data)
-    return {"rows": int(len(text)), "sha256": hashlib.sha256(data).hexdigest()}
+    columns = [name for name, _ in CONTRACT[entity]]
+    order = landing_order(entity, frame)
+    digest = hashlib.sha256()
+    with path.open("wb") as out:
+        for start in range(0, max(len(order), 1), chunk_rows):
+            part = frame.iloc[order[start:start + chunk_rows]]
+            text = pd.DataFrame({name: format_column(part[name], kind) for name, kind in CONTRACT[entity]},
+                                columns=columns)
+            data = text.to_csv(index=False, header=start == 0, lineterminator="\n").encode("utf-8")
+            out.write(data)
+            digest.update(data)
+    return {"rows": int(len(order)), "sha256": digest.hexdigest()}

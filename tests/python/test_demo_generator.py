@@ -105,6 +105,26 @@ def test_same_seed_gives_identical_bytes(planted: Path, tmp_path: Path) -> None:
     assert landed_files(tmp_path) == landed_files(planted)
 
 
+def test_writing_in_chunks_gives_the_bytes_of_one_pass(planted: Path, tmp_path: Path) -> None:
+    """The writer formats large extracts a chunk at a time (memory); the file must not depend on
+    the chunk size, also where a whole-number column has a fraction in one chunk only."""
+    from sop_analytics.extracts import to_landing_text, write_entity
+
+    orders = pd.read_csv(planted / "landing/crm/orders.csv", dtype=str, keep_default_na=False)
+    orders.loc[3, "quantity"] = "-0"  # a negative zero: "0" in a whole-number chunk, and so everywhere
+    orders.loc[len(orders) - 2, "quantity"] = "2.5"  # the column has a fraction in the last chunk only
+    one_pass = to_landing_text("crm/orders", orders).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    for chunk_rows in (7, 1000, len(orders) + 1):
+        written = write_entity(tmp_path / str(chunk_rows), "crm/orders", orders, chunk_rows=chunk_rows)
+        data = (tmp_path / str(chunk_rows) / "crm/orders.csv").read_bytes()
+        assert data == one_pass, chunk_rows
+        assert written["rows"] == len(orders)
+    assert b"\n2.5," in one_pass or b",2.5," in one_pass or b",2.5\n" in one_pass
+    empty = write_entity(tmp_path / "empty", "crm/orders", orders.iloc[:0])
+    assert empty["rows"] == 0
+    assert (tmp_path / "empty/crm/orders.csv").read_text().strip() == ",".join(contract_columns("crm/orders"))
+
+
 def test_different_seed_differs(planted: Path, tmp_path: Path) -> None:
     generate(tmp_path, seed=7, variant="planted", **SMALL)
     assert (tmp_path / "landing/crm/orders.csv").read_bytes() != (planted / "landing/crm/orders.csv").read_bytes()

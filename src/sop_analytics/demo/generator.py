@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Callable
 from pathlib import Path
 
 import numpy as np
@@ -137,29 +138,31 @@ def plant_order_level(company: Company, ctx: plants.Context, targets: dict) -> t
     return changed, [unmapped, delay, mix, level]
 
 
-def contract_frames(c: Company, shipments: pd.DataFrame, gl: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Map internal frames to contract column names (the writer selects and formats them)."""
-    items, orders = c.items, c.orders
+def contract_frames(c: Company, shipments: pd.DataFrame, gl: pd.DataFrame) -> dict[str, Callable[[], pd.DataFrame]]:
+    """Per entity, a function that maps the internal frame to contract column names (the writer
+    selects and formats them). Built one at a time, so only one renamed copy is in memory."""
+    items, orders, supply = c.items, c.orders, c.supply
     return {
-        "crm/customers": c.customers,
-        "crm/products": c.products.assign(list_price=c.products["list_cents"] / 100, currency=CURRENCY),
-        "crm/orders": orders.assign(order_date=orders["order_day"], requested_date=orders["req_day"],
-                                    unit_price=orders["unit_price_cents"] / 100, currency=CURRENCY),
-        "crm/promotions": c.promotions,
-        "crm/sales_forecast": c.sales_forecast,
-        "erp/items": items.assign(units_per_uom=items["upu"], std_cost=items["cost_cents"] / 100, currency=CURRENCY),
-        "erp/shipments": shipments,
-        "erp/inventory": c.inventory,
-        "erp/supply": c.supply.assign(order_date=c.supply["order_day"], due_date=c.supply["due_day"],
-                                      received_date=c.supply["received_day"]),
-        "erp/resources": c.resources,
-        "erp/capacity": c.capacity,
-        "erp/routings": c.routings,
-        "erp/ops_forecast": c.ops_forecast,
-        "gl/journal_lines": gl.assign(posting_date=gl["posting_day"], amount=gl["amount_cents"] / 100),
-        "gl/budget": c.budget,
-        "master/sku_crosswalk": c.crosswalk,
-        "master/fiscal_calendar": fiscal_calendar(CALENDAR_START, CALENDAR_END),
+        "crm/customers": lambda: c.customers,
+        "crm/products": lambda: c.products.assign(list_price=c.products["list_cents"] / 100, currency=CURRENCY),
+        "crm/orders": lambda: orders.assign(order_date=orders["order_day"], requested_date=orders["req_day"],
+                                            unit_price=orders["unit_price_cents"] / 100, currency=CURRENCY),
+        "crm/promotions": lambda: c.promotions,
+        "crm/sales_forecast": lambda: c.sales_forecast,
+        "erp/items": lambda: items.assign(units_per_uom=items["upu"], std_cost=items["cost_cents"] / 100,
+                                          currency=CURRENCY),
+        "erp/shipments": lambda: shipments,
+        "erp/inventory": lambda: c.inventory,
+        "erp/supply": lambda: supply.assign(order_date=supply["order_day"], due_date=supply["due_day"],
+                                            received_date=supply["received_day"]),
+        "erp/resources": lambda: c.resources,
+        "erp/capacity": lambda: c.capacity,
+        "erp/routings": lambda: c.routings,
+        "erp/ops_forecast": lambda: c.ops_forecast,
+        "gl/journal_lines": lambda: gl.assign(posting_date=gl["posting_day"], amount=gl["amount_cents"] / 100),
+        "gl/budget": lambda: c.budget,
+        "master/sku_crosswalk": lambda: c.crosswalk,
+        "master/fiscal_calendar": lambda: fiscal_calendar(CALENDAR_START, CALENDAR_END),
     }
 
 
@@ -203,9 +206,11 @@ def generate(out_dir: Path, seed: int = 42, variant: str = "planted", n_skus: in
         company = Company(**{**company.__dict__, "capacity": capacity})
         late = plants.late_supplier_entry(company.supply, company.items, ctx, planted[1])
         planted = [planted[0], duplicate, missing, cutoff, uom, planted[1], planted[2], planted[3], overload, late]
+    summary = revenue_summary(gl, true_shipments)
+    del true_shipments  # the planted shipments, when there are plants, are what is written
     landing = out_dir / "landing"
     frames = contract_frames(company, shipments, gl)
-    files = {f"landing/{entity}.csv": write_entity(landing, entity, frames[entity]) for entity in CONTRACT}
+    files = {f"landing/{entity}.csv": write_entity(landing, entity, frames[entity]()) for entity in CONTRACT}
     manifest = {
         "generator": "sop_analytics.demo",
         "generator_version": GENERATOR_VERSION,
@@ -218,7 +223,7 @@ def generate(out_dir: Path, seed: int = 42, variant: str = "planted", n_skus: in
         "families": [{"family": f.name, "product_line": f.product_line, "pattern": f.pattern,
                       "skus": int((company.items["family"] == f.name).sum())} for f in FAMILIES],
         "files": files,
-        "summary": revenue_summary(gl, true_shipments),
+        "summary": summary,
         "plants": [{"id": f"P{i + 1:02d}", **entry} for i, entry in enumerate(planted)],
         "archetype": "medical",
         "master_skus": sorted(company.items["master_sku"].tolist()),
