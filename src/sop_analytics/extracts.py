@@ -101,10 +101,14 @@ def landing_order(entity: str, frame: pd.DataFrame) -> np.ndarray:
                        for k in reversed(keys)])
 
 
+def format_frame(entity: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """All-text frame with exactly the contract columns of ``entity``, in ``frame``'s row order."""
+    return pd.DataFrame({name: format_column(frame[name], kind) for name, kind in CONTRACT[entity]})
+
+
 def to_landing_text(entity: str, frame: pd.DataFrame) -> pd.DataFrame:
     """All-text frame with exactly the contract columns of ``entity``, sorted by primary key."""
-    text = pd.DataFrame({name: format_column(frame[name], kind) for name, kind in CONTRACT[entity]})
-    return text.iloc[landing_order(entity, frame)].reset_index(drop=True)
+    return format_frame(entity, frame).iloc[landing_order(entity, frame)].reset_index(drop=True)
 
 
 # Rows formatted and written at a time: the text of a row is about ten times its numbers,
@@ -120,14 +124,11 @@ def write_entity(landing: Path, entity: str, frame: pd.DataFrame, chunk_rows: in
     only on its own value)."""
     path = landing / f"{entity}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    columns = [name for name, _ in CONTRACT[entity]]
     order = landing_order(entity, frame)
     digest = hashlib.sha256()
     with path.open("wb") as out:
         for start in range(0, max(len(order), 1), chunk_rows):
-            part = frame.iloc[order[start:start + chunk_rows]]
-            text = pd.DataFrame({name: format_column(part[name], kind) for name, kind in CONTRACT[entity]},
-                                columns=columns)
+            text = format_frame(entity, frame.iloc[order[start:start + chunk_rows]])
             data = text.to_csv(index=False, header=start == 0, lineterminator="\n").encode("utf-8")
             out.write(data)
             digest.update(data)
