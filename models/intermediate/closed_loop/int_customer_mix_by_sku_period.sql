@@ -119,16 +119,12 @@ shifts as (
 
 ),
 
-other_sides as (
+in_shifts as (
 
     select
         judged.*,
-        abs(shifts.moved_units) as moved_abs_units,
-        sum(abs(judged.split_change_units)) over (
-            partition by judged.cycle, judged.customer_id, judged.master_family, judged.period_id
-            order by judged.z_score desc, judged.master_sku asc
-            rows between unbounded preceding and 1 preceding
-        ) as taken_before_units
+        shifts.moved_units,
+        1 - 1 / (shifts.shift_z_score * shifts.shift_z_score) as mix_confidence
 
     from judged
     inner join shifts
@@ -136,44 +132,43 @@ other_sides as (
             and judged.customer_id = shifts.customer_id
             and judged.master_family = shifts.master_family
             and judged.period_id = shifts.period_id
-    where not judged.is_beyond_noise and sign(judged.split_change_units) = -sign(shifts.moved_units)
+
+),
+
+other_sides as (
+
+    select
+        *,
+        sum(abs(split_change_units)) over (
+            partition by cycle, customer_id, master_family, period_id
+            order by z_score desc, master_sku asc
+            rows between unbounded preceding and 1 preceding
+        ) as taken_before_units
+
+    from in_shifts
+    where not is_beyond_noise and sign(split_change_units) = -sign(moved_units)
 
 ),
 
 counted as (
 
     select
-        judged.*,
-        judged.split_change_units as counted_units,
-        1 - 1 / (shifts.shift_z_score * shifts.shift_z_score) as mix_confidence
+        * exclude (moved_units),
+        split_change_units as counted_units
 
-    from judged
-    inner join shifts
-        on judged.cycle = shifts.cycle
-            and judged.customer_id = shifts.customer_id
-            and judged.master_family = shifts.master_family
-            and judged.period_id = shifts.period_id
-    where judged.is_beyond_noise
+    from in_shifts
+    where is_beyond_noise
 
     union all by name
 
     select
-        other_sides.* exclude (moved_abs_units, taken_before_units),
-        sign(other_sides.split_change_units) * greatest(
-            least(
-                abs(other_sides.split_change_units),
-                other_sides.moved_abs_units - coalesce(other_sides.taken_before_units, 0)
-            ),
+        * exclude (moved_units, taken_before_units),
+        sign(split_change_units) * greatest(
+            least(abs(split_change_units), abs(moved_units) - coalesce(taken_before_units, 0)),
             0
-        ) as counted_units,
-        1 - 1 / (shifts.shift_z_score * shifts.shift_z_score) as mix_confidence
+        ) as counted_units
 
     from other_sides
-    inner join shifts
-        on other_sides.cycle = shifts.cycle
-            and other_sides.customer_id = shifts.customer_id
-            and other_sides.master_family = shifts.master_family
-            and other_sides.period_id = shifts.period_id
 
 ),
 
