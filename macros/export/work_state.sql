@@ -7,8 +7,8 @@
     tables (`landing.*`, replaced by the landing hook). A failed build must not leave
     them holding what it wrote, or the next good build would publish it.
 
-    So the second on-run-start hook (`protect_work_state`) copies them into the schema
-    `_sop_restore` and records the list last (`_sop_restore._state`, so a half-taken copy is
+    So the third on-run-start hook (`protect_work_state`, after `validate_vars` and
+    `mark_work_run`) copies them into the schema `_sop_restore` and records the list last (`_sop_restore._state`, so a half-taken copy is
     never used). The on-run-end hook drops the copy after a good run and puts it back after
     a failed one (`restore_work_state`). A crashed run (killed, out of memory) runs no
     on-run-end hook: the next run finds the copy still there and puts it back before

@@ -210,7 +210,8 @@ SPREAD_FIXTURES = {"corpus"}
 SHARED_SESSION_BUILDS = ("clean_build",)
 HEAVY_FIRST = ("test_landing_contract.py", "test_week0.py", "test_cycles.py", "test_closed_loop.py",
                "test_closed_loop_signals.py",
-               "test_app.py", "clean_build", "test_publish.py", "test_nightly.py", "test_carparts.py", "test_forecasting_in_dbt.py",
+               "test_app.py", "clean_build", "test_publish.py", "test_nightly.py", "test_carparts.py",
+               "test_forecasting_in_dbt.py",
                "test_cycles_partial_parsing.py", "test_forecasting_online_retail.py", "test_pack.py")
 
 
