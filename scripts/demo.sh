@@ -7,7 +7,7 @@
 #   CYCLES=3 bash scripts/demo.sh   # publish 3 earlier cycles (default 8) before the current one
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --no-browser  # the browser is for check.sh's browser tests only
 source .venv/bin/activate
 
 seed="${SEED:-42}"

@@ -9,7 +9,8 @@ earlier cycles. For a landing folder that arrives all at once (the demo company,
 installation), this replays them: for each of the ``--previous`` cycles before the current
 one, oldest first (after ``dbt seed``), ``dbt run --select +fct_plan_archive`` with
 ``SOP_CYCLE=<cycle>`` in its environment publishes that cycle's statistical baseline into
-``fct_plan_archive`` seeing only what had landed before it; then one ``dbt build`` (all
+``fct_plan_archive`` seeing only what had landed before it (after the first cycle, only the
+models that depend on the cycle or on the planner's files rerun: ``CYCLE_ROOTS``); then one ``dbt build`` (all
 models and tests) for the current cycle (the var ``cycle`` when given in ``--vars`` or
 ``SOP_CYCLE``, else the default: the period after the last one with shipped demand).
 Archived cycles are never rewritten, so replaying twice adds nothing. Every command gets
@@ -42,11 +43,18 @@ import duckdb
 
 from .demo import planner
 
-__all__ = ["checked_cycle", "current_cycle", "previous_cycles", "run_cycles"]
+__all__ = ["checked_cycle", "current_cycle", "cycle_selection", "previous_cycles", "run_cycles"]
 
 PUBLISH_SELECTION = (
     "+fct_plan_archive", "+fct_plan_proposals", "+fct_consensus_plan_archive", "+fct_risk_register_history",
 )
+# What can differ from one replayed cycle to the next: the models that read the cycle
+# setting (int_planning_cycle, int_build_gate: macro planning_cycle_setting), the planner's
+# files the scripted planner writes between cycles (source plan) and the landing files'
+# status (source landing). Only their descendants among PUBLISH_SELECTION's models rerun in
+# the cycles after the first; the rest (staging, the checked extracts, the SKU dictionary,
+# the calendar, ...) read only the landing folder, so the first cycle's tables stand.
+CYCLE_ROOTS = ("int_planning_cycle", "int_build_gate", "source:plan", "source:landing")
 CYCLE_PATTERN = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 
 
@@ -67,6 +75,13 @@ def previous_cycles(cycle: str, n: int, periods_per_year: int = 12) -> list[str]
         y, p = divmod(index - back, periods_per_year)
         out.append(f"{y:04d}-{p + 1:02d}")
     return out
+
+
+def cycle_selection() -> list[str]:
+    """The ``--select`` of a replayed cycle after the first: every model of
+    ``PUBLISH_SELECTION`` that descends from a ``CYCLE_ROOTS`` node (dbt intersections
+    ``root+,+target``)."""
+    return [f"{root}+,{target}" for root in CYCLE_ROOTS for target in PUBLISH_SELECTION]
 
 
 def _dbt(args: Sequence[str], project_dir: Path, env: dict[str, str]) -> None:
@@ -111,7 +126,8 @@ class _Progress:
 
 def run_cycles(previous: int, *, project_dir: Path, build_args: Sequence[str] = (),
                dbt_vars: dict | None = None, env: dict[str, str] | None = None,
-               fresh_archive: bool = False, scripted_planner: bool = False) -> list[str]:
+               fresh_archive: bool = False, scripted_planner: bool = False,
+               full_cycles: bool = False) -> list[str]:
     """Publish the ``previous`` cycles before the current one, then build the current one.
 
     ``fresh_archive`` starts the plan archive afresh (``--full-refresh`` on the first run):
@@ -121,6 +137,9 @@ def run_cycles(previous: int, *, project_dir: Path, build_args: Sequence[str] = 
     the replay then has the same vars, so dbt parses the project once and partially
     re-parses (nothing changed) in every later command. A ``cycle`` in ``dbt_vars`` (or
     ``SOP_CYCLE`` in the environment) chooses the current cycle.
+    The first earlier cycle runs all of ``PUBLISH_SELECTION``; the later ones only its
+    cycle-dependent models (:func:`cycle_selection`), unless ``full_cycles``: the same
+    archives either way, fewer models per cycle.
     Returns the cycles run, oldest first (the current one last)."""
     progress = _Progress()
     env = {**os.environ, **(env or {})}
@@ -153,7 +172,8 @@ def run_cycles(previous: int, *, project_dir: Path, build_args: Sequence[str] = 
         where = f"cycle {i + 1} of {len(earlier)} ({past})"
         refresh = ["--full-refresh"] if fresh_archive and i == 0 else []
         progress.step(where, "publishing its baseline, proposals, consensus plan and risks")
-        _dbt(["run", "--select", *PUBLISH_SELECTION, *refresh, *var_args], project_dir, {**env, "SOP_CYCLE": past})
+        selection = cycle_selection() if i > 0 and not full_cycles else list(PUBLISH_SELECTION)
+        _dbt(["run", "--select", *selection, *refresh, *var_args], project_dir, {**env, "SOP_CYCLE": past})
         if scripted_planner:
             progress.step(where, "scripted planner and leadership review")
             planner.scripted_decisions(database, landing, past)
@@ -177,11 +197,13 @@ def main(argv: list[str] | None = None) -> None:
                         help="start the plan archive afresh (a newly generated demo company)")
     parser.add_argument("--scripted-planner", action="store_true",
                         help="the demo: a scripted planner decides each earlier cycle's proposals")
+    parser.add_argument("--full-cycles", action="store_true",
+                        help="rerun every upstream model in each earlier cycle, not only the cycle-dependent ones")
     parser.add_argument("build_args", nargs="*", help="after --: extra arguments for the final dbt build")
     args = parser.parse_args(argv)
     cycles = run_cycles(args.previous, project_dir=args.project_dir.resolve(), build_args=args.build_args,
                         dbt_vars=json.loads(args.vars), fresh_archive=args.fresh_archive,
-                        scripted_planner=args.scripted_planner)
+                        scripted_planner=args.scripted_planner, full_cycles=args.full_cycles)
     print(f"cycles run: {', '.join(cycles)}")
 
 

@@ -237,3 +237,29 @@ def test_dbt_score_of_every_model(manifest, tmp_path):
             low[name] = failing
     assert len(scores) > 100
     assert low == {}
+
+
+def test_every_reader_of_the_cycle_is_a_root_of_the_replayed_cycles(manifest):
+    """The replay reruns, after its first cycle, only what descends from
+    ``cycles.CYCLE_ROOTS``: every model that reads the cycle setting (or any environment
+    variable) must be one of those roots, and the scripted planner's files must come from a
+    root source; else a later cycle would publish tables of the first cycle's setting."""
+    from sop_analytics.cycles import CYCLE_ROOTS
+
+    root_models = {r for r in CYCLE_ROOTS if not r.startswith("source:")}
+    root_sources = {r.split(":", 1)[1] for r in CYCLE_ROOTS if r.startswith("source:")}
+    cycle_macros = {"macro.sop.planning_cycle_setting", "macro.sop.planning_cycle_setting_name"}
+
+    def reads_cycle(macros: list[str], seen: frozenset = frozenset()) -> bool:  # through macros calling macros
+        return any(m in cycle_macros or (m not in seen and m in manifest["macros"] and reads_cycle(
+            manifest["macros"][m]["depends_on"]["macros"], seen | {m})) for m in macros)
+
+    readers = {m["name"] for m in models(manifest)
+               if reads_cycle(m["depends_on"]["macros"]) or "env_var(" in m["raw_code"]}
+    assert "int_planning_cycle" in readers  # the check sees the cycle's readers at all
+    assert readers <= root_models, sorted(readers - root_models)
+    from conftest import PLANNER_FILES
+
+    planner_sources = {s["source_name"] for s in manifest["sources"].values() if s["schema"] == "landing"
+                       and any(s["source_name"] == f.parts[0] and s["name"] == f.stem for f in PLANNER_FILES)}
+    assert len(planner_sources) == 1 and planner_sources <= root_sources, planner_sources
